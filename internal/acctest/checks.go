@@ -1,0 +1,221 @@
+package acctest
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+
+	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+)
+
+// APIKeyResourceType is the resource type the checks look for.
+const APIKeyResourceType = "tencentcloud_api_gateway_api_key"
+
+// MarkCalls is a pre-apply plan check that starts a new window of the
+// emulator's call log, so that ExpectCalls sees the apply's calls only and
+// not the plan's refresh.
+func (e *Env) MarkCalls() plancheck.PlanCheck { return markCalls{e} }
+
+type markCalls struct{ e *Env }
+
+func (m markCalls) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	if m.e.Emulator != nil {
+		m.e.mark()
+	}
+}
+
+// MarkCallsNow starts a new window of the call log; for PreConfig.
+func (e *Env) MarkCallsNow() {
+	if e.Emulator != nil {
+		e.mark()
+	}
+}
+
+// ExpectCalls checks that exactly these actions, in this order, reached the
+// emulator since the last mark. Against TencentCloud there is no call log:
+// the check logs that and asserts nothing.
+func (e *Env) ExpectCalls(actions ...string) statecheck.StateCheck {
+	return callCheck{e: e, check: func(calls []string) error {
+		if !slices.Equal(calls, actions) {
+			return fmt.Errorf("expected API calls %v, got %v", actions, calls)
+		}
+		return nil
+	}}
+}
+
+// ExpectCallCounts checks how many calls of each action reached the
+// emulator since the last mark, in any order; actions not named must not
+// have been called.
+func (e *Env) ExpectCallCounts(want map[string]int) statecheck.StateCheck {
+	return callCheck{e: e, check: func(calls []string) error {
+		got := map[string]int{}
+		for _, a := range calls {
+			got[a]++
+		}
+		if !maps.Equal(got, want) {
+			return fmt.Errorf("expected API calls %v, got %v", want, got)
+		}
+		return nil
+	}}
+}
+
+type callCheck struct {
+	e     *Env
+	check func(actions []string) error
+}
+
+func (c callCheck) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if c.e.Emulator == nil {
+		c.e.t.Log("API call counts are not checked against TencentCloud: only the emulator keeps a call log")
+		return
+	}
+	calls := c.e.callsSinceMark()
+	actions := make([]string, len(calls))
+	for i, call := range calls {
+		actions[i] = call.Action
+	}
+	if err := c.check(actions); err != nil {
+		resp.Error = fmt.Errorf("%w (calls: %s)", err, describeCalls(calls))
+	}
+}
+
+// AssertNoCalls fails the test when any call reached the emulator, e.g.
+// after a test whose every step must fail at plan time.
+func (e *Env) AssertNoCalls(t *testing.T) {
+	t.Helper()
+	if e.Emulator == nil {
+		return
+	}
+	if calls := e.Emulator.Calls(); len(calls) != 0 {
+		t.Fatalf("expected no API calls, got %s", describeCalls(calls))
+	}
+}
+
+// KeyMatchesRemote checks that the resource's state is what the API holds
+// for the key: ID, name, type, secret, status and times.
+func (e *Env) KeyMatchesRemote(address string) statecheck.StateCheck {
+	return keyMatchesRemote{e: e, address: address}
+}
+
+type keyMatchesRemote struct {
+	e       *Env
+	address string
+}
+
+func (c keyMatchesRemote) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	attrs, err := resourceAttributes(req.State, c.address)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	id, _ := attrs["id"].(string)
+	key, err := c.e.RemoteKey(id)
+	if err != nil {
+		resp.Error = fmt.Errorf("reading key %s: %w", id, err)
+		return
+	}
+	if key == nil {
+		resp.Error = fmt.Errorf("%s: key %s is in state but not on the API", c.address, id)
+		return
+	}
+	status := "off"
+	if key.Status == 1 {
+		status = "on"
+	}
+	want := map[string]string{
+		"id":                key.AccessKeyID,
+		"access_key_id":     key.AccessKeyID,
+		"access_key_secret": key.AccessKeySecret,
+		"access_key_type":   key.AccessKeyType,
+		"secret_name":       key.SecretName,
+		"status":            status,
+		"create_time":       key.CreatedTime,
+		"modify_time":       key.ModifiedTime,
+	}
+	for name, value := range want {
+		if got, _ := attrs[name].(string); got != value {
+			shown := func(v string) string {
+				if name == "access_key_secret" {
+					return fmt.Sprintf("(secret of %d characters)", len(v))
+				}
+				return fmt.Sprintf("%q", v)
+			}
+			resp.Error = fmt.Errorf("%s: %s is %s in state but %s on the API", c.address, name, shown(got), shown(value))
+			return
+		}
+	}
+}
+
+func resourceAttributes(state *tfjson.State, address string) (map[string]any, error) {
+	if state == nil || state.Values == nil || state.Values.RootModule == nil {
+		return nil, fmt.Errorf("state is empty")
+	}
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Address == address {
+			return r.AttributeValues, nil
+		}
+	}
+	return nil, fmt.Errorf("%s is not in state", address)
+}
+
+// CheckDestroy confirms that no API key from the state exists any more.
+func (e *Env) CheckDestroy(s *terraform.State) error {
+	for _, rs := range s.RootModule().Resources {
+		if rs.Type != APIKeyResourceType {
+			continue
+		}
+		key, err := e.RemoteKey(rs.Primary.ID)
+		if err != nil {
+			return err
+		}
+		if key != nil {
+			return fmt.Errorf("API key %s still exists after destroy", rs.Primary.ID)
+		}
+	}
+	if e.Emulator != nil {
+		if keys := e.Emulator.Keys(); len(keys) != 0 {
+			return fmt.Errorf("the emulator still holds %d key(s) after destroy", len(keys))
+		}
+	}
+	return nil
+}
+
+// CaptureAttribute stores a string attribute of a resource in dst, for
+// steps that act on the remote object (e.g. deleting it out of band).
+func CaptureAttribute(address, attr string, dst *string) statecheck.StateCheck {
+	return captureAttribute{address: address, attr: attr, dst: dst}
+}
+
+type captureAttribute struct {
+	address, attr string
+	dst           *string
+}
+
+func (c captureAttribute) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	attrs, err := resourceAttributes(req.State, c.address)
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	v, ok := attrs[c.attr].(string)
+	if !ok || v == "" {
+		resp.Error = fmt.Errorf("%s.%s is not a non-empty string", c.address, c.attr)
+		return
+	}
+	*c.dst = v
+}
+
+// ExpectRemoteKeyCount checks how many keys the emulator holds.
+func (e *Env) ExpectRemoteKeyCount(n int) statecheck.StateCheck {
+	return callCheck{e: e, check: func([]string) error {
+		if got := len(e.Emulator.Keys()); got != n {
+			return fmt.Errorf("expected the emulator to hold %d key(s), it holds %d", n, got)
+		}
+		return nil
+	}}
+}

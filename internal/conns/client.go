@@ -1,0 +1,141 @@
+// Package conns is the provider's one way to the TencentCloud API: it builds
+// the SDK client from the provider configuration, and classifies and logs
+// every call. Resources receive a *Client through ProviderData.
+package conns
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	apigw "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/apigateway/v20180808"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+)
+
+// requestTimeout bounds one HTTP exchange; operation timeouts come from the context.
+const requestTimeout = 30 * time.Second
+
+// Client calls the API Gateway API-key actions for one provider instance.
+type Client struct {
+	api      *apigw.Client
+	region   string
+	endpoint string
+	// credentialID names the credential in errors; never the key or token.
+	credentialID string
+	// secrets are masked from every log line written with a call's context.
+	secrets []string
+}
+
+// New builds the client. It never calls the API.
+func New(cfg Config) (*Client, error) {
+	scheme, host, err := cfg.endpoint()
+	if err != nil {
+		return nil, err
+	}
+	cred, err := cfg.credential()
+	if err != nil {
+		return nil, err
+	}
+	region := cfg.Region
+	if region == "" {
+		region = DefaultRegion
+	}
+
+	cpf := profile.NewClientProfile()
+	cpf.HttpProfile.Scheme = scheme
+	cpf.HttpProfile.Endpoint = host
+	cpf.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
+	cpf.Language = "en-US"
+	// Retries belong to this package, which honours the context; the SDK's
+	// own retry sleeps ignore it.
+	cpf.NetworkFailureMaxRetries = 0
+	cpf.RateLimitExceededMaxRetries = 0
+	cpf.DisableRegionBreaker = true
+
+	api, err := apigw.NewClient(cred, region, cpf)
+	if err != nil {
+		return nil, fmt.Errorf("creating the API Gateway client: %w", err)
+	}
+	api.WithHttpTransport(&statusTransport{next: http.DefaultTransport.(*http.Transport).Clone()})
+	if cfg.Version != "" {
+		api.WithRequestClient("terraform-provider-tencentcloud_" + sanitizeVersion(cfg.Version))
+	}
+
+	id, key, token := cred.GetCredential()
+	c := &Client{
+		api:          api,
+		region:       region,
+		endpoint:     scheme + "://" + host,
+		credentialID: id,
+	}
+	for _, s := range []string{key, token} {
+		if s != "" {
+			c.secrets = append(c.secrets, s)
+		}
+	}
+	return c, nil
+}
+
+// CredentialID is the SecretId in use, for error messages.
+func (c *Client) CredentialID() string { return c.credentialID }
+
+// Endpoint is the scheme://host the client calls.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// Region is the region sent with every call.
+func (c *Client) Region() string { return c.region }
+
+// call runs one API action with the context, logs it without secrets, and
+// classifies its error. send returns the response's request ID.
+func call[T any](ctx context.Context, c *Client, action, keyID string, send func(context.Context) (T, string, error)) (T, error) {
+	ctx = tflog.SetField(ctx, "tencentcloud_action", action)
+	if keyID != "" {
+		ctx = tflog.SetField(ctx, "tencentcloud_access_key_id", keyID)
+	}
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, c.secrets...)
+	ctx = tflog.MaskMessageStrings(ctx, c.secrets...)
+
+	start := time.Now()
+	out, requestID, err := send(ctx)
+	fields := map[string]any{"duration_ms": time.Since(start).Milliseconds()}
+	if err != nil {
+		apiErr := classify(action, err)
+		fields["error_code"] = apiErr.Code
+		fields["request_id"] = apiErr.RequestID
+		fields["transient"] = apiErr.transient
+		tflog.Debug(ctx, "TencentCloud API call failed", fields)
+		return out, apiErr
+	}
+	fields["request_id"] = requestID
+	tflog.Debug(ctx, "TencentCloud API call", fields)
+	return out, nil
+}
+
+// statusTransport reports HTTP 5xx answers as a typed error; the SDK would
+// otherwise try to parse their (non-JSON) bodies and hide the status.
+type statusTransport struct{ next http.RoundTripper }
+
+func (t *statusTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err != nil || resp.StatusCode < http.StatusInternalServerError {
+		return resp, err
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	_ = resp.Body.Close()
+	return nil, &HTTPStatusError{StatusCode: resp.StatusCode, Status: resp.Status}
+}
+
+// sanitizeVersion keeps the characters the SDK accepts in RequestClient.
+func sanitizeVersion(v string) string {
+	out := make([]rune, 0, len(v))
+	for _, r := range v {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			out = append(out, r)
+		}
+	}
+	return string(out)
+}

@@ -1,0 +1,41 @@
+// Package diagnostics builds the user-facing diagnostics that resources
+// report for failed API calls, so every resource explains errors alike.
+package diagnostics
+
+import (
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
+)
+
+// hints say what to do about an API error code, where the code tells.
+var hints = map[string]string{
+	conns.CodeUinNotInWhiteList: "This account is not on TencentCloud's allowlist for manual API keys. " +
+		"Use access_key_type = \"auto\", or ask TencentCloud to allowlist the account for manual keys.",
+	conns.CodeResourceIsInUse: "The key is still bound to a usage plan. Unbind it from every usage plan, then destroy again.",
+	conns.CodeKeyCountLimit:   "The account has reached its API key quota. Delete unused keys or ask TencentCloud for a larger quota.",
+	conns.CodeAccessKeyExist: "A key with this access_key_id already exists. Choose another ID, or bring the existing key under " +
+		"Terraform with `terraform import`.",
+	conns.CodeSignatureExpire: "The request's timestamp was more than 5 minutes off the server's clock: check this machine's clock.",
+}
+
+// APIError is the error diagnostic for a failed API call: what failed, the
+// API's code, message and request ID, and what to do where the code says.
+// credentialID names the SecretId in use (never its key) for auth failures.
+func APIError(summary string, err error, credentialID string) diag.Diagnostic {
+	var b strings.Builder
+	b.WriteString(err.Error())
+	code := conns.ErrorCode(err)
+	if hint, ok := hints[code]; ok {
+		b.WriteString("\n\n" + hint)
+	} else if conns.IsAuthFailure(err) {
+		b.WriteString("\n\nTencentCloud rejected the credential with SecretId " + credentialID +
+			": check that the SecretId and SecretKey (and the token, for temporary credentials) are current and belong together.")
+	}
+	if conns.IsTransient(err) {
+		b.WriteString("\n\nThis error is temporary; running the operation again should succeed.")
+	}
+	return diag.NewErrorDiagnostic(summary, b.String())
+}

@@ -1,0 +1,210 @@
+// Package provider is the tencentcloud provider: its configuration and the
+// resources of every service package.
+package provider
+
+import (
+	"context"
+	"errors"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/service/apigateway"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/validators"
+)
+
+// Environment variables, named as the existing TencentCloud provider names them.
+const (
+	EnvSecretID           = "TENCENTCLOUD_SECRET_ID"
+	EnvSecretKey          = "TENCENTCLOUD_SECRET_KEY"
+	EnvSecurityToken      = "TENCENTCLOUD_SECURITY_TOKEN"
+	EnvRegion             = "TENCENTCLOUD_REGION"
+	EnvProtocol           = "TENCENTCLOUD_PROTOCOL"
+	EnvDomain             = "TENCENTCLOUD_DOMAIN"
+	EnvAPIGatewayEndpoint = "TENCENTCLOUD_APIGATEWAY_ENDPOINT"
+)
+
+var _ provider.Provider = (*tencentCloudProvider)(nil)
+
+type tencentCloudProvider struct {
+	version string
+	commit  string
+	// getenv is os.Getenv, replaceable in unit tests.
+	getenv func(string) string
+}
+
+// New returns a constructor of the provider, as providerserver expects.
+func New(version, commit string) func() provider.Provider {
+	return func() provider.Provider {
+		return &tencentCloudProvider{version: version, commit: commit, getenv: os.Getenv}
+	}
+}
+
+type providerModel struct {
+	SecretID      types.String    `tfsdk:"secret_id"`
+	SecretKey     types.String    `tfsdk:"secret_key"`
+	SecurityToken types.String    `tfsdk:"security_token"`
+	Region        types.String    `tfsdk:"region"`
+	Protocol      types.String    `tfsdk:"protocol"`
+	Domain        types.String    `tfsdk:"domain"`
+	Endpoints     *endpointsModel `tfsdk:"endpoints"`
+}
+
+type endpointsModel struct {
+	APIGateway types.String `tfsdk:"apigateway"`
+}
+
+func (p *tencentCloudProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "tencentcloud"
+	resp.Version = p.version
+}
+
+func (p *tencentCloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages TencentCloud API Gateway API keys. Credentials, region and endpoint can come from the provider block or from the `TENCENTCLOUD_*` environment variables.",
+		Attributes: map[string]schema.Attribute{
+			"secret_id": schema.StringAttribute{
+				MarkdownDescription: "The SecretId of the TencentCloud API credential. Also `" + EnvSecretID + "`. When neither this nor the environment variable is set, the SDK's credentials file and tccli profile are used.",
+				Optional:            true,
+				Validators:          nonEmpty,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: "The SecretKey of the TencentCloud API credential. Also `" + EnvSecretKey + "`.",
+				Optional:            true,
+				Sensitive:           true,
+				Validators:          nonEmpty,
+			},
+			"security_token": schema.StringAttribute{
+				MarkdownDescription: "The token of temporary credentials. Also `" + EnvSecurityToken + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "The region of the API calls. Also `" + EnvRegion + "`. Defaults to `" + conns.DefaultRegion + "`.",
+				Optional:            true,
+				Validators:          nonEmpty,
+			},
+			"protocol": schema.StringAttribute{
+				MarkdownDescription: "`HTTPS` (default) or `HTTP`. Also `" + EnvProtocol + "`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf("HTTPS", "HTTP")},
+			},
+			"domain": schema.StringAttribute{
+				MarkdownDescription: "The root domain of the API: calls go to `apigateway.<domain>`. Also `" + EnvDomain + "`. Defaults to `" + conns.DefaultDomain + "`.",
+				Optional:            true,
+				Validators:          nonEmpty,
+			},
+			"endpoints": schema.SingleNestedAttribute{
+				MarkdownDescription: "Endpoint overrides, for a local emulator, private endpoints or proxies.",
+				Optional:            true,
+				Attributes: map[string]schema.Attribute{
+					"apigateway": schema.StringAttribute{
+						MarkdownDescription: "A full URL (`scheme://host[:port]`) that replaces the API Gateway endpoint. Also `" + EnvAPIGatewayEndpoint + "`. Takes precedence over `protocol` and `domain`.",
+						Optional:            true,
+						Validators:          []validator.String{validators.Endpoint()},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (p *tencentCloudProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var model providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &model)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg, diags := resolveConfig(model, p.getenv)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	cfg.Version = p.version
+
+	client, err := conns.New(cfg)
+	switch {
+	case errors.Is(err, conns.ErrNoCredentials):
+		resp.Diagnostics.AddError("Missing TencentCloud credentials",
+			"Set secret_id and secret_key in the provider block, or the "+EnvSecretID+" and "+EnvSecretKey+
+				" environment variables, or provide a TencentCloud credentials file or tccli profile. ("+err.Error()+")")
+		return
+	case err != nil:
+		resp.Diagnostics.AddError("Invalid TencentCloud provider configuration", err.Error())
+		return
+	}
+	resp.DataSourceData = client
+	resp.ResourceData = client
+	resp.EphemeralResourceData = client
+}
+
+func (p *tencentCloudProvider) Resources(context.Context) []func() resource.Resource {
+	return apigateway.Resources()
+}
+
+func (p *tencentCloudProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return nil
+}
+
+// resolveConfig picks each setting from the provider block, then the
+// environment, then the default. Unknown values (from resources not yet
+// created) cannot configure a client, so they are errors naming the attribute.
+func resolveConfig(m providerModel, getenv func(string) string) (conns.Config, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	pick := func(attr path.Path, v types.String, env string) string {
+		if v.IsUnknown() {
+			diags.AddAttributeError(attr, "Unknown provider configuration value",
+				"The provider cannot be configured with a value that is known only after apply. "+
+					"Set "+attr.String()+" to a literal or a variable, or use the "+env+" environment variable.")
+			return ""
+		}
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		return getenv(env)
+	}
+	endpoint := types.StringNull()
+	if m.Endpoints != nil {
+		endpoint = m.Endpoints.APIGateway
+	}
+	cfg := conns.Config{
+		SecretID:      pick(path.Root("secret_id"), m.SecretID, EnvSecretID),
+		SecretKey:     pick(path.Root("secret_key"), m.SecretKey, EnvSecretKey),
+		SecurityToken: pick(path.Root("security_token"), m.SecurityToken, EnvSecurityToken),
+		Region:        pick(path.Root("region"), m.Region, EnvRegion),
+		Protocol:      pick(path.Root("protocol"), m.Protocol, EnvProtocol),
+		Domain:        pick(path.Root("domain"), m.Domain, EnvDomain),
+		Endpoint:      pick(path.Root("endpoints").AtName("apigateway"), endpoint, EnvAPIGatewayEndpoint),
+	}
+	if cfg.Region == "" {
+		cfg.Region = conns.DefaultRegion
+	}
+	if cfg.Protocol == "" {
+		cfg.Protocol = conns.DefaultProtocol
+	}
+	if cfg.Domain == "" {
+		cfg.Domain = conns.DefaultDomain
+	}
+	// Values from the environment were not seen by the schema validators.
+	if cfg.Protocol != "HTTPS" && cfg.Protocol != "HTTP" {
+		diags.AddAttributeError(path.Root("protocol"), "Invalid protocol",
+			"protocol (or "+EnvProtocol+") must be HTTPS or HTTP, got \""+cfg.Protocol+"\".")
+	}
+	if cfg.Endpoint != "" {
+		if _, _, err := conns.ParseEndpoint(cfg.Endpoint); err != nil {
+			diags.AddAttributeError(path.Root("endpoints").AtName("apigateway"), "Invalid endpoint",
+				"endpoints.apigateway (or "+EnvAPIGatewayEndpoint+"): the endpoint "+err.Error()+".")
+		}
+	}
+	return cfg, diags
+}

@@ -1,0 +1,386 @@
+package apigateway
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/diagnostics"
+)
+
+// Values of the status attribute.
+const (
+	statusOn  = "on"
+	statusOff = "off"
+)
+
+// The API's rules for manual keys (CreateApiKey and UpdateApiKey).
+var manualKeyChars = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
+
+var (
+	_ resource.ResourceWithConfigure      = (*apiKeyResource)(nil)
+	_ resource.ResourceWithImportState    = (*apiKeyResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*apiKeyResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*apiKeyResource)(nil)
+)
+
+func newAPIKeyResource() resource.Resource { return &apiKeyResource{} }
+
+type apiKeyResource struct {
+	client *conns.Client
+}
+
+type apiKeyResourceModel struct {
+	ID               types.String `tfsdk:"id"`
+	SecretName       types.String `tfsdk:"secret_name"`
+	AccessKeyType    types.String `tfsdk:"access_key_type"`
+	AccessKeyID      types.String `tfsdk:"access_key_id"`
+	AccessKeySecret  types.String `tfsdk:"access_key_secret"`
+	Status           types.String `tfsdk:"status"`
+	RotationTriggers types.Map    `tfsdk:"rotation_triggers"`
+	CreateTime       types.String `tfsdk:"create_time"`
+	ModifyTime       types.String `tfsdk:"modify_time"`
+}
+
+func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_gateway_api_key"
+}
+
+func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	keepState := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An API Gateway API key (a key ID and secret pair). Manual keys take a user-chosen ID and secret; " +
+			"auto keys get both from the service. Secrets are changed in place with `UpdateApiKey`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The key ID (`AccessKeyId`).",
+				Computed:            true,
+				PlanModifiers:       keepState,
+			},
+			"secret_name": schema.StringAttribute{
+				MarkdownDescription: "The key's name. The API cannot rename a key, so changing it replaces the key.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"access_key_type": schema.StringAttribute{
+				MarkdownDescription: "`auto` (default): the service generates the key ID and secret. `manual`: you set `access_key_id` and `access_key_secret`. Changing it replaces the key.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(conns.KeyTypeAuto),
+				Validators:          []validator.String{stringvalidator.OneOf(conns.KeyTypeAuto, conns.KeyTypeManual)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"access_key_id": schema.StringAttribute{
+				MarkdownDescription: "The key ID. Required for `manual` keys (5–50 letters, digits and underscores), not allowed for `auto` keys, which get a generated one. Changing it replaces the key.",
+				Optional:            true,
+				Computed:            true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(5, 50),
+					stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
+				},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+					stringplanmodifier.RequiresReplaceIfConfigured(),
+				},
+			},
+			"access_key_secret": schema.StringAttribute{
+				MarkdownDescription: "The key secret. Required for `manual` keys (10–50 letters, digits and underscores); a change is applied in place with `UpdateApiKey`. Not allowed for `auto` keys, whose secret the service generates (change `rotation_triggers` to rotate it).",
+				Optional:            true,
+				Computed:            true,
+				Sensitive:           true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(10, 50),
+					stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
+				},
+				PlanModifiers: keepState,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`on` (default) or `off`. Applied in place with `EnableApiKey` / `DisableApiKey`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(statusOn),
+				Validators:          []validator.String{stringvalidator.OneOf(statusOn, statusOff)},
+			},
+			"rotation_triggers": schema.MapAttribute{
+				MarkdownDescription: "For `auto` keys only: arbitrary values whose change rotates the secret in place (same key ID, new secret), like `keepers` in the random provider.",
+				Optional:            true,
+				ElementType:         types.StringType,
+			},
+			"create_time": schema.StringAttribute{
+				MarkdownDescription: "When the key was created (ISO 8601, UTC).",
+				Computed:            true,
+				PlanModifiers:       keepState,
+			},
+			"modify_time": schema.StringAttribute{
+				MarkdownDescription: "When the key was last changed (ISO 8601, UTC).",
+				Computed:            true,
+				PlanModifiers:       keepState,
+			},
+		},
+	}
+}
+
+func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	client, diags := conns.FromProviderData(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.client = client
+}
+
+// ValidateConfig enforces the rules that tie attributes to the key type, so
+// a bad configuration fails at plan time without an API call.
+func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var cfg apiKeyResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() || cfg.AccessKeyType.IsUnknown() {
+		return
+	}
+	if cfg.AccessKeyType.ValueString() == conns.KeyTypeManual {
+		if cfg.AccessKeyID.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("access_key_id"), "Missing access_key_id",
+				`access_key_id is required when access_key_type is "manual".`)
+		}
+		if cfg.AccessKeySecret.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("access_key_secret"), "Missing access_key_secret",
+				`access_key_secret is required when access_key_type is "manual".`)
+		}
+		if !cfg.RotationTriggers.IsNull() {
+			resp.Diagnostics.AddAttributeError(path.Root("rotation_triggers"), "rotation_triggers not allowed for a manual key",
+				`rotation_triggers only applies to access_key_type = "auto". To rotate a manual key, change access_key_secret.`)
+		}
+		return
+	}
+	// An auto key (the default): the service generates the ID and secret.
+	if !cfg.AccessKeyID.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("access_key_id"), "access_key_id not allowed for an auto key",
+			`access_key_id can only be set when access_key_type is "manual"; the service generates the ID of an auto key.`)
+	}
+	if !cfg.AccessKeySecret.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("access_key_secret"), "access_key_secret not allowed for an auto key",
+			`access_key_secret can only be set when access_key_type is "manual"; the service generates the secret of an auto key. `+
+				`Change rotation_triggers to rotate it.`)
+	}
+}
+
+// ModifyPlan marks what an in-place update will change as unknown: the
+// secret of a rotated auto key and the modification time. Everything else
+// keeps its state value, so plans show no needless "known after apply".
+func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan, state apiKeyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	rotate := rotationRequested(plan, state)
+	if rotate {
+		plan.AccessKeySecret = types.StringUnknown()
+	}
+	if rotate || !plan.AccessKeySecret.Equal(state.AccessKeySecret) || !plan.Status.Equal(state.Status) {
+		plan.ModifyTime = types.StringUnknown()
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan apiKeyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	key, err := r.client.CreateAPIKey(ctx, conns.CreateAPIKeyInput{
+		SecretName:      plan.SecretName.ValueString(),
+		AccessKeyType:   plan.AccessKeyType.ValueString(),
+		AccessKeyID:     plan.AccessKeyID.ValueString(),
+		AccessKeySecret: plan.AccessKeySecret.ValueString(),
+	})
+	if err != nil {
+		resp.Diagnostics.Append(r.apiError("creating the API key", err))
+		return
+	}
+	// The key exists from here on: it goes into state before any further
+	// step, so a failure below leaves it tainted in state, never orphaned.
+	if !r.setState(ctx, &resp.State, &resp.Diagnostics, key, plan.RotationTriggers) {
+		return
+	}
+	if plan.Status.ValueString() == statusOff {
+		r.applyStatus(ctx, key.AccessKeyID, statusOff, plan.RotationTriggers, &resp.State, &resp.Diagnostics)
+	}
+}
+
+func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state apiKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key, err := r.client.DescribeAPIKey(ctx, state.ID.ValueString())
+	if conns.IsNotFound(err) {
+		// Deleted outside Terraform: drop it so the next plan creates it again.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		resp.Diagnostics.Append(r.apiError("reading API key "+state.ID.ValueString(), err))
+		return
+	}
+	r.setState(ctx, &resp.State, &resp.Diagnostics, key, state.RotationTriggers)
+}
+
+func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state apiKeyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+
+	// A manual key gets the configured secret, an auto key a generated one.
+	// UpdateApiKey answers with the key after the change: that is the new
+	// state, with no read after it.
+	var newSecret string
+	secretChange := false
+	switch {
+	case plan.AccessKeyType.ValueString() == conns.KeyTypeManual && !plan.AccessKeySecret.Equal(state.AccessKeySecret):
+		newSecret, secretChange = plan.AccessKeySecret.ValueString(), true
+	case rotationRequested(plan, state):
+		secretChange = true
+	}
+	if secretChange {
+		key, err := r.client.UpdateAPIKey(ctx, id, newSecret)
+		if err != nil {
+			resp.Diagnostics.Append(r.apiError("changing the secret of API key "+id, err))
+			return
+		}
+		if !r.setState(ctx, &resp.State, &resp.Diagnostics, key, plan.RotationTriggers) {
+			return
+		}
+	} else {
+		// Only the triggers or nothing the API knows about changed.
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rotation_triggers"), plan.RotationTriggers)...)
+	}
+
+	if !plan.Status.Equal(state.Status) {
+		r.applyStatus(ctx, id, plan.Status.ValueString(), plan.RotationTriggers, &resp.State, &resp.Diagnostics)
+	}
+}
+
+func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state apiKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+
+	// The API deletes only disabled keys.
+	if state.Status.ValueString() != statusOff {
+		if err := r.client.DisableAPIKey(ctx, id); err != nil {
+			if conns.IsNotFound(err) {
+				return
+			}
+			resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
+			return
+		}
+	}
+	err := r.client.DeleteAPIKey(ctx, id)
+	if conns.HasCode(err, conns.CodeInvalidStatus) {
+		// Enabled outside Terraform since the last refresh.
+		if err = r.client.DisableAPIKey(ctx, id); err == nil {
+			err = r.client.DeleteAPIKey(ctx, id)
+		}
+	}
+	if err != nil && !conns.IsNotFound(err) {
+		resp.Diagnostics.Append(r.apiError("deleting API key "+id, err))
+	}
+}
+
+func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// applyStatus turns the key on or off, then reads it once for the
+// modification time that the enable/disable actions do not return.
+func (r *apiKeyResource) applyStatus(ctx context.Context, id, status string, triggers types.Map, state *tfsdk.State, diags *diag.Diagnostics) {
+	var err error
+	if status == statusOff {
+		err = r.client.DisableAPIKey(ctx, id)
+	} else {
+		err = r.client.EnableAPIKey(ctx, id)
+	}
+	if err != nil {
+		diags.Append(r.apiError(fmt.Sprintf("turning API key %s %s", id, status), err))
+		return
+	}
+	key, err := r.client.DescribeAPIKey(ctx, id)
+	if err != nil {
+		// The status did change; record that much and report the failed read.
+		diags.Append(state.SetAttribute(ctx, path.Root("status"), status)...)
+		diags.Append(r.apiError("reading API key "+id+" after turning it "+status, err))
+		return
+	}
+	r.setState(ctx, state, diags, key, triggers)
+}
+
+// setState writes the key as the API reported it; triggers are the
+// configuration's own and have no API counterpart.
+func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags *diag.Diagnostics, key *conns.APIKey, triggers types.Map) bool {
+	status, err := statusFromAPI(key.Status)
+	if err != nil {
+		diags.AddError("Unexpected API key status", fmt.Sprintf("API key %s: %s", key.AccessKeyID, err))
+		return false
+	}
+	model := apiKeyResourceModel{
+		ID:               types.StringValue(key.AccessKeyID),
+		SecretName:       types.StringValue(key.SecretName),
+		AccessKeyType:    types.StringValue(key.AccessKeyType),
+		AccessKeyID:      types.StringValue(key.AccessKeyID),
+		AccessKeySecret:  types.StringValue(key.AccessKeySecret),
+		Status:           types.StringValue(status),
+		RotationTriggers: triggers,
+		CreateTime:       types.StringValue(key.CreatedTime),
+		ModifyTime:       types.StringValue(key.ModifiedTime),
+	}
+	d := state.Set(ctx, &model)
+	diags.Append(d...)
+	return !d.HasError()
+}
+
+func (r *apiKeyResource) apiError(what string, err error) diag.Diagnostic {
+	return diagnostics.APIError("Error "+what, err, r.client.CredentialID())
+}
+
+// rotationRequested reports whether an auto key's triggers changed.
+func rotationRequested(plan, state apiKeyResourceModel) bool {
+	return plan.AccessKeyType.ValueString() == conns.KeyTypeAuto && !plan.RotationTriggers.Equal(state.RotationTriggers)
+}
+
+// statusFromAPI maps the API's status number; an undocumented value is an
+// error rather than a guess.
+func statusFromAPI(status int64) (string, error) {
+	switch status {
+	case conns.StatusEnabled:
+		return statusOn, nil
+	case conns.StatusDisabled:
+		return statusOff, nil
+	}
+	return "", fmt.Errorf("the API reported status %d, which is neither 1 (enabled) nor 0 (disabled)", status)
+}
