@@ -1,0 +1,96 @@
+package conns
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestParseEndpoint(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		raw, scheme, host string
+		ok                bool
+	}{
+		{"http://127.0.0.1:8080", "HTTP", "127.0.0.1:8080", true},
+		{"https://apigateway.internal.example", "HTTPS", "apigateway.internal.example", true},
+		{"HTTPS://proxy.example:8443/", "HTTPS", "proxy.example:8443", true},
+		{"ftp://127.0.0.1", "", "", false},
+		{"127.0.0.1:8080", "", "", false},
+		{"http://", "", "", false},
+		{"http://host/some/path", "", "", false},
+		{"http://host?x=1", "", "", false},
+		{"http://user:pw@host", "", "", false},
+	}
+	for _, tc := range cases {
+		scheme, host, err := ParseEndpoint(tc.raw)
+		if (err == nil) != tc.ok || scheme != tc.scheme || host != tc.host {
+			t.Errorf("ParseEndpoint(%q) = %q, %q, %v; want %q, %q, ok=%v", tc.raw, scheme, host, err, tc.scheme, tc.host, tc.ok)
+		}
+	}
+}
+
+func TestConfigEndpoint(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name         string
+		cfg          Config
+		scheme, host string
+	}{
+		{"defaults", Config{}, "HTTPS", "apigateway.tencentcloudapi.com"},
+		{"protocol and domain", Config{Protocol: "HTTP", Domain: "internal.tencentcloudapi.com"}, "HTTP", "apigateway.internal.tencentcloudapi.com"},
+		{"endpoint wins", Config{Protocol: "HTTPS", Domain: "x.com", Endpoint: "http://127.0.0.1:9000"}, "HTTP", "127.0.0.1:9000"},
+	}
+	for _, tc := range cases {
+		scheme, host, err := tc.cfg.endpoint()
+		if err != nil || scheme != tc.scheme || host != tc.host {
+			t.Errorf("%s: got %q %q %v, want %q %q", tc.name, scheme, host, err, tc.scheme, tc.host)
+		}
+	}
+	if _, _, err := (Config{Protocol: "FTP"}).endpoint(); err == nil {
+		t.Error("an unknown protocol must be an error")
+	}
+}
+
+// Credential sources are read from the environment and the home directory,
+// so these tests change both and cannot run in parallel.
+func TestCredentialSources(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", "")
+	os.Unsetenv("TENCENTCLOUD_CREDENTIALS_FILE")
+	t.Setenv("TCCLI_PROFILE", "")
+	os.Unsetenv("TCCLI_PROFILE")
+
+	if _, err := (Config{}).credential(); !errors.Is(err, ErrNoCredentials) {
+		t.Fatalf("with no source: got %v, want ErrNoCredentials", err)
+	}
+	if _, err := (Config{SecretID: "AKIDonly"}).credential(); err == nil {
+		t.Fatal("a SecretId without a SecretKey must be an error")
+	}
+
+	cred, err := (Config{SecretID: "AKIDstatic", SecretKey: "static-key", SecurityToken: "tok"}).credential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, key, token := cred.GetCredential(); id != "AKIDstatic" || key != "static-key" || token != "tok" {
+		t.Fatalf("static credential: got %q %q %q", id, key, token)
+	}
+
+	// With no static keys, the SDK's tccli profile is used.
+	if err := os.MkdirAll(filepath.Join(home, ".tccli"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	profile := `{"secretId": "AKIDfromtccli", "secretKey": "tccli-key"}`
+	if err := os.WriteFile(filepath.Join(home, ".tccli", "default.credential"), []byte(profile), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cred, err = (Config{}).credential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id, _, _ := cred.GetCredential(); id != "AKIDfromtccli" {
+		t.Fatalf("tccli profile: got SecretId %q", id)
+	}
+}

@@ -1,0 +1,77 @@
+package provider_test
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
+)
+
+const keyConfig = `
+resource "tencentcloud_api_gateway_api_key" "test" {
+  secret_name = "provider-config"
+}
+`
+
+// Bad provider settings fail when Terraform validates the configuration.
+func TestAccProvider_invalidSettings(t *testing.T) {
+	cases := map[string]struct{ block, want string }{
+		"endpoint scheme": {`endpoints = { apigateway = "ftp://127.0.0.1:9000" }`, `must be an http:// or https:// URL`},
+		"endpoint path":   {`endpoints = { apigateway = "http://127.0.0.1:9000/v1" }`, `must be scheme://host[:port]`},
+		"protocol":        {`protocol = "FTP"`, `value must be one of: ["HTTPS" "HTTP"]`},
+		"empty region":    {`region = ""`, `string length must be at least 1`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      `provider "tencentcloud" {` + "\n" + tc.block + "\n}\n" + keyConfig,
+					PlanOnly:    true,
+					ExpectError: regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(tc.want), " ", `\s+`)),
+				}},
+			})
+		})
+	}
+}
+
+// Without credentials anywhere, configuring fails with one clear error
+// that names the argument and the environment variable. It changes the
+// process environment, so it does not run in parallel.
+func TestAccProvider_missingCredentials(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
+	}
+	t.Setenv("HOME", t.TempDir())
+	for _, v := range []string{"TENCENTCLOUD_SECRET_ID", "TENCENTCLOUD_SECRET_KEY", "TENCENTCLOUD_SECURITY_TOKEN", "TENCENTCLOUD_CREDENTIALS_FILE", "TCCLI_PROFILE"} {
+		t.Setenv(v, "")
+		os.Unsetenv(v)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      `provider "tencentcloud" {}` + keyConfig,
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`Missing TencentCloud credentials(.|\n)*secret_id(.|\n)*TENCENTCLOUD_SECRET_ID`),
+		}},
+	})
+}
+
+// The provider answers `terraform providers schema -json` under its
+// registry address.
+func TestAccProvider_schema(t *testing.T) {
+	t.Parallel()
+	cli := acctest.NewCLI(t)
+	cli.WriteConfig("")
+	cli.MustRun("init", "-no-color")
+	out := cli.MustRun("providers", "schema", "-json")
+	for _, want := range []string{`"registry.terraform.io/tcapigw/tencentcloud"`, `"tencentcloud_api_gateway_api_key"`, `"secret_key":{"type":"string"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("schema output lacks %s", want)
+		}
+	}
+}
