@@ -1,0 +1,8 @@
+import {
+  to = tencentcloud_api_gateway_api_key.example
+  id = "AKIDxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+}
+
+resource "tencentcloud_api_gateway_api_key" "example" {
+  secret_name = "imported-key"
+}

@@ -1,0 +1,29 @@
+# An auto key: the service generates the key ID and the secret.
+resource "tencentcloud_api_gateway_api_key" "auto" {
+  secret_name = "orders-service"
+}
+
+# A manual key: you choose the key ID and the secret. Changing
+# access_key_secret rotates it in place with UpdateApiKey.
+variable "partner_key_secret" {
+  type      = string
+  sensitive = true
+}
+
+resource "tencentcloud_api_gateway_api_key" "manual" {
+  secret_name       = "partner-gateway"
+  access_key_type   = "manual"
+  access_key_id     = "partner_gateway_key"
+  access_key_secret = var.partner_key_secret
+}
+
+# An auto key rotated on a schedule: changing any value in
+# rotation_triggers gives the key a new secret and keeps its ID.
+resource "tencentcloud_api_gateway_api_key" "rotated" {
+  secret_name = "billing-service"
+  status      = "on"
+
+  rotation_triggers = {
+    rotated_in = "2026-Q4"
+  }
+}
