@@ -1,0 +1,194 @@
+// Command tcemulator serves the TencentCloud API Gateway API-key emulator
+// over HTTP until interrupted.
+//
+// On start it prints the endpoint and shell export lines for the provider's
+// environment variables, so that its output can be sourced:
+//
+//	tcemulator -addr-file /tmp/emu.addr > /tmp/emu.env &
+//	while [ ! -s /tmp/emu.addr ]; do sleep 0.1; done; . /tmp/emu.env
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil:
+	case errors.Is(err, flag.ErrHelp):
+		os.Exit(0)
+	case errors.Is(err, errUsage):
+		os.Exit(2) // the flag package already printed the problem
+	default:
+		fmt.Fprintln(os.Stderr, "tcemulator:", err)
+		os.Exit(1)
+	}
+}
+
+var errUsage = errors.New("usage error")
+
+// config is the parsed command line.
+type config struct {
+	listen    string
+	addrFile  string
+	opts      emulator.Options
+	latency   time.Duration
+	faults    emulator.Faults
+	shutdownT time.Duration
+}
+
+func parseFlags(args []string, stderr io.Writer) (*config, error) {
+	fs := flag.NewFlagSet("tcemulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &config{shutdownT: 5 * time.Second}
+	var faultActions string
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "`address` to listen on (port 0 picks a free port)")
+	fs.StringVar(&c.opts.SecretID, "secret-id", emulator.DefaultSecretID, "SecretId the emulator accepts")
+	fs.StringVar(&c.opts.SecretKey, "secret-key", emulator.DefaultSecretKey, "secret key of -secret-id")
+	fs.StringVar(&c.opts.Token, "token", "", "if set, every request must carry this X-TC-Token")
+	fs.IntVar(&c.opts.RateLimit, "rate-limit", emulator.DefaultRateLimit, "requests per second per action; negative means unlimited")
+	fs.IntVar(&c.opts.KeyQuota, "key-quota", emulator.DefaultKeyQuota, "maximum number of keys")
+	fs.DurationVar(&c.latency, "latency", 0, "delay added before each API call")
+	fs.Int64Var(&c.faults.Seed, "fault-seed", 1, "seed of the fault source (same seed, same faults)")
+	fs.Float64Var(&c.faults.TransientRate, "fault-transient", 0, "fraction of calls answered with a transient failure, not performed")
+	fs.Float64Var(&c.faults.DropRate, "fault-drop", 0, "fraction of calls performed, then the connection closed unanswered")
+	fs.StringVar(&faultActions, "fault-actions", "", "comma-separated actions subject to faults (default: all)")
+	fs.StringVar(&c.addrFile, "addr-file", "", "write the endpoint URL to this `file` once listening (removed on exit)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, errUsage
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	for _, rate := range []float64{c.faults.TransientRate, c.faults.DropRate} {
+		if rate < 0 || rate > 1 {
+			return nil, fmt.Errorf("fault rates must be between 0 and 1, got %v", rate)
+		}
+	}
+	if c.faults.TransientRate+c.faults.DropRate > 1 {
+		return nil, errors.New("-fault-transient plus -fault-drop must not exceed 1")
+	}
+	for name := range strings.SplitSeq(faultActions, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			c.faults.Actions = append(c.faults.Actions, name)
+		}
+	}
+	return c, nil
+}
+
+// run serves until ctx is done, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	emu := emulator.New(c.opts)
+	emu.SetLatency(c.latency)
+	emu.SetFaults(c.faults)
+
+	ln, err := net.Listen("tcp", c.listen)
+	if err != nil {
+		return err
+	}
+	endpoint := endpointURL(ln.Addr())
+	fmt.Fprintf(stdout, "# TencentCloud API Gateway emulator (API %s) listening on %s\n", emulator.APIVersion, endpoint)
+	fmt.Fprintf(stdout, "export TENCENTCLOUD_APIGATEWAY_ENDPOINT=%s\n", shellQuote(endpoint))
+	fmt.Fprintf(stdout, "export TENCENTCLOUD_SECRET_ID=%s\n", shellQuote(emu.SecretID()))
+	fmt.Fprintf(stdout, "export TENCENTCLOUD_SECRET_KEY=%s\n", shellQuote(emu.SecretKey()))
+	if emu.Token() != "" {
+		fmt.Fprintf(stdout, "export TENCENTCLOUD_SECURITY_TOKEN=%s\n", shellQuote(emu.Token()))
+	}
+
+	hs := &http.Server{Handler: emu, ReadHeaderTimeout: 30 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	if c.addrFile != "" {
+		if err := writeFileAtomic(c.addrFile, endpoint+"\n"); err != nil {
+			_ = hs.Close()
+			return err
+		}
+		defer os.Remove(c.addrFile) // a stale file would point scripts at a dead server
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stderr, "tcemulator: shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdownT)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		_ = hs.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// endpointURL is the URL clients use; a wildcard listen address is reached
+// through loopback.
+func endpointURL(addr net.Addr) string {
+	tcp, ok := addr.(*net.TCPAddr)
+	if !ok {
+		return "http://" + addr.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(tcp.Port))
+}
+
+// writeFileAtomic writes via rename so that a polling script never reads a
+// partial file.
+func writeFileAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tcemulator-addr-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after a successful rename
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// shellQuote quotes s for POSIX shells when needed.
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	apigw "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/apigateway/v20180808"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
+	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+)
+
+func TestRunServesUntilCanceled(t *testing.T) {
+	t.Parallel()
+	addrFile := filepath.Join(t.TempDir(), "emu.addr")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr-file", addrFile, "-secret-id", "AKIDcmdTest", "-secret-key", "cmdKey",
+			"-token", "tok en", "-key-quota", "1"}, &stdout, io.Discard)
+	}()
+
+	var endpoint string
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		b, err := os.ReadFile(addrFile)
+		if err == nil {
+			endpoint = strings.TrimSpace(string(b))
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("addr file never appeared")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.HasPrefix(endpoint, "http://127.0.0.1:") {
+		t.Fatalf("endpoint = %q", endpoint)
+	}
+
+	cpf := profile.NewClientProfile()
+	cpf.HttpProfile.Endpoint = strings.TrimPrefix(endpoint, "http://")
+	cpf.HttpProfile.Scheme = "HTTP"
+	cpf.HttpProfile.ReqTimeout = 10
+	cli, err := apigw.NewClient(common.NewTokenCredential("AKIDcmdTest", "cmdKey", "tok en"), "ap-guangzhou", cpf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := apigw.NewCreateApiKeyRequest()
+	req.SecretName = common.StringPtr("from-cmd")
+	if _, err := cli.CreateApiKey(req); err != nil {
+		t.Fatalf("first key: %v", err)
+	}
+	var sdkErr *tcerr.TencentCloudSDKError
+	if _, err := cli.CreateApiKey(req); !errors.As(err, &sdkErr) || sdkErr.Code != "LimitExceeded.ApiKeyCountLimitExceeded" {
+		t.Fatalf("second key with -key-quota 1: %v", err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return after cancelation")
+	}
+	if _, err := os.Stat(addrFile); !os.IsNotExist(err) {
+		t.Errorf("addr file left behind: %v", err)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"listening on " + endpoint + "\n",
+		"export TENCENTCLOUD_APIGATEWAY_ENDPOINT=" + endpoint + "\n",
+		"export TENCENTCLOUD_SECRET_ID=AKIDcmdTest\n",
+		"export TENCENTCLOUD_SECRET_KEY=cmdKey\n",
+		"export TENCENTCLOUD_SECURITY_TOKEN='tok en'\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	t.Parallel()
+	c, err := parseFlags([]string{"-rate-limit", "-1", "-latency", "250ms", "-fault-seed", "9",
+		"-fault-transient", "0.25", "-fault-drop", "0.5", "-fault-actions", "CreateApiKey, UpdateApiKey"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.opts.RateLimit != -1 || c.latency != 250*time.Millisecond || c.faults.Seed != 9 || c.faults.TransientRate != 0.25 ||
+		c.faults.DropRate != 0.5 || strings.Join(c.faults.Actions, ",") != "CreateApiKey,UpdateApiKey" || c.listen != "127.0.0.1:0" {
+		t.Errorf("config = %+v", c)
+	}
+
+	for _, args := range [][]string{
+		{"-fault-transient", "1.5"},
+		{"-fault-drop", "-0.1"},
+		{"-fault-transient", "0.6", "-fault-drop", "0.6"},
+		{"extra"},
+		{"-no-such-flag"},
+	} {
+		if _, err := parseFlags(args, io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) accepted bad input", args)
+		}
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"http://127.0.0.1:8080": "http://127.0.0.1:8080",
+		"AKID_abc-1":            "AKID_abc-1",
+		"a b":                   "'a b'",
+		"it's":                  `'it'\''s'`,
+		"$HOME":                 "'$HOME'",
+		"":                      "''",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+func TestEndpointURL(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, "http://127.0.0.1:8080"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 80}, "http://127.0.0.1:80"},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 81}, "http://127.0.0.1:81"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 82}, "http://[::1]:82"},
+	} {
+		if got := endpointURL(tc.addr); got != tc.want {
+			t.Errorf("endpointURL(%v) = %q, want %q", tc.addr, got, tc.want)
+		}
+	}
+}
