@@ -502,3 +502,47 @@ func TestAccAPIKey_noSecretInOutput(t *testing.T) {
 		t.Fatalf("destroy left %d key(s) on the emulator", len(keys))
 	}
 }
+
+// API errors reach the user with the code, the request ID and what to do.
+func TestAccAPIKey_apiErrorsExplainWhatToDo(t *testing.T) {
+	env := acctest.New(t)
+	if env.Emulator == nil {
+		t.Skip("needs the emulator: an account cannot be taken off the manual-key allowlist or bound to a usage plan on demand")
+	}
+	name, id := acctest.RandomName(), acctest.RandomManualKeyID()
+	secret1, secret2 := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(manualKeyConfig(name, id, secret1)),
+			},
+			{
+				PreConfig:   func() { env.Emulator.SetManualKeyAllowlisted(false) },
+				Config:      env.Config(manualKeyConfig(name, id, secret2)),
+				ExpectError: regexp.MustCompile(`UpdateApiKey failed: \[UnsupportedOperation.UinNotInWhiteList\](.|\n)*RequestId(.|\n)*allowlist\s+for\s+manual\s+API\s+keys`),
+			},
+			{
+				// The failed update kept the old secret in state and on the API.
+				PreConfig: func() { env.Emulator.SetManualKeyAllowlisted(true) },
+				Config:    env.Config(manualKeyConfig(name, id, secret1)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.KeyMatchesRemote(testAddress),
+					statecheck.ExpectKnownValue(testAddress, attr("access_key_secret"), knownvalue.StringExact(secret1)),
+				},
+			},
+			{
+				PreConfig:   func() { env.Emulator.SetKeyBoundToUsagePlan(id, true) },
+				Config:      env.ProviderBlock(),
+				ExpectError: wordsRegexp(`still bound to a usage plan`),
+			},
+			{
+				// Unbound, the key is destroyed.
+				PreConfig: func() { env.Emulator.SetKeyBoundToUsagePlan(id, false) },
+				Config:    env.ProviderBlock(),
+			},
+		},
+	})
+}
