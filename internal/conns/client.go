@@ -59,7 +59,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("creating the API Gateway client: %w", err)
 	}
-	api.WithHttpTransport(&statusTransport{next: http.DefaultTransport.(*http.Transport).Clone()})
+	api.WithHttpTransport(newTransport())
 	if cfg.Version != "" {
 		api.WithRequestClient("terraform-provider-tencentcloud_" + sanitizeVersion(cfg.Version))
 	}
@@ -112,6 +112,19 @@ func call[T any](ctx context.Context, c *Client, action, keyID string, send func
 	fields["request_id"] = requestID
 	tflog.Debug(ctx, "TencentCloud API call", fields)
 	return out, nil
+}
+
+// newTransport is net/http's default transport (proxies from the
+// environment included) with enough idle connections for parallel applies,
+// wrapped to report HTTP 5xx answers as errors.
+func newTransport() http.RoundTripper {
+	base, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return &statusTransport{next: http.DefaultTransport}
+	}
+	t := base.Clone()
+	t.MaxIdleConnsPerHost = 32
+	return &statusTransport{next: t}
 }
 
 // statusTransport reports HTTP 5xx answers as a typed error; the SDK would
