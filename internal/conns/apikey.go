@@ -3,8 +3,10 @@ package conns
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apigw "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/apigateway/v20180808"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 )
@@ -75,6 +77,10 @@ type CreateAPIKeyInput struct {
 }
 
 // CreateAPIKey creates a key and returns it as the API reports it.
+//
+// CreateApiKey is not safe to repeat: when its answer is lost, the key may
+// exist. Before trying again it looks for the key that the lost attempt
+// may have made (see findCreated), so a retry never makes a second key.
 func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
 	req := apigw.NewCreateApiKeyRequest()
 	req.SecretName = common.StringPtr(in.SecretName)
@@ -83,14 +89,93 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 		req.AccessKeyId = common.StringPtr(in.AccessKeyID)
 		req.AccessKeySecret = common.StringPtr(in.AccessKeySecret)
 	}
-	return call(ctx, c, actionCreate, in.AccessKeyID, func(ctx context.Context) (*APIKey, string, error) {
-		resp, err := c.api.CreateApiKeyWithContext(ctx, req)
-		if err != nil {
-			return nil, "", err
+	o := op{action: actionCreate, keyID: in.AccessKeyID, secrets: nonEmpty(in.AccessKeySecret)}
+	started := time.Now()
+	lostAnswer := false
+	for attempt := 1; ; attempt++ {
+		key, err := call(ctx, c, o, func(ctx context.Context) (*APIKey, string, error) {
+			resp, err := c.api.CreateApiKeyWithContext(ctx, req)
+			if err != nil {
+				return nil, "", err
+			}
+			key, err := fromSDK(actionCreate, resp.Response.Result)
+			return key, deref(resp.Response.RequestId), err
+		})
+		switch {
+		case err == nil:
+			return key, nil
+		case lostAnswer && HasCode(err, CodeAccessKeyExist):
+			// An earlier attempt whose answer was lost made this manual key.
+			if key, findErr := c.findCreated(ctx, in, started); findErr != nil || key != nil {
+				return key, findErr
+			}
+			return nil, err
+		case !IsAmbiguous(err):
+			return nil, err
 		}
-		key, err := fromSDK(actionCreate, resp.Response.Result)
-		return key, deref(resp.Response.RequestId), err
-	})
+		lostAnswer = true
+		tflog.Debug(ctx, "CreateApiKey answer lost; looking for the key before trying again", map[string]any{"attempt": attempt})
+		key, findErr := c.findCreated(ctx, in, started)
+		if findErr != nil || key != nil {
+			return key, findErr
+		}
+		if attempt >= maxAttempts || !sleep(ctx, backoff(attempt)) {
+			return nil, err
+		}
+	}
+}
+
+// creationClockSlack widens "created since the attempt started" for the
+// difference between this machine's clock and the service's.
+const creationClockSlack = time.Minute
+
+// findCreated looks for the key that a CreateApiKey with a lost answer may
+// have made. It returns nil, nil when there is none, so creating again is
+// safe. A manual key is found by its ID and must carry the configured
+// secret. An auto key is found by name among the keys created since the
+// attempt started; more than one candidate is an error naming them all,
+// since adopting the wrong one would orphan the other.
+func (c *Client) findCreated(ctx context.Context, in CreateAPIKeyInput, started time.Time) (*APIKey, error) {
+	if in.AccessKeyType == KeyTypeManual {
+		key, err := c.DescribeAPIKey(ctx, in.AccessKeyID)
+		switch {
+		case IsNotFound(err):
+			return nil, nil
+		case err != nil:
+			return nil, err
+		case key.AccessKeySecret != in.AccessKeySecret || key.SecretName != in.SecretName:
+			return nil, &APIError{Action: actionCreate, Code: CodeAccessKeyExist,
+				Message: fmt.Sprintf("key %s exists with another name or secret than configured", in.AccessKeyID)}
+		}
+		return key, nil
+	}
+
+	keys, err := c.ListAPIKeys(ctx, ListAPIKeysFilter{Name: "SecretName", Value: in.SecretName})
+	if err != nil {
+		return nil, err
+	}
+	since := started.Add(-creationClockSlack).UTC().Truncate(time.Second)
+	var candidates []*APIKey
+	for _, k := range keys {
+		created, err := k.Created()
+		if k.SecretName == in.SecretName && k.AccessKeyType == KeyTypeAuto && err == nil && !created.Before(since) {
+			candidates = append(candidates, k)
+		}
+	}
+	switch len(candidates) {
+	case 0:
+		return nil, nil
+	case 1:
+		return candidates[0], nil
+	}
+	ids := make([]string, len(candidates))
+	for i, k := range candidates {
+		ids[i] = k.AccessKeyID + " (created " + k.CreatedTime + ")"
+	}
+	return nil, &APIError{Action: actionCreate, Code: "ClientError.AmbiguousCreate", Message: fmt.Sprintf(
+		"the answer to CreateApiKey was lost and %d auto keys named %q were created since: %s. "+
+			"Import the one that belongs to this resource with terraform import and delete the others",
+		len(candidates), in.SecretName, strings.Join(ids, ", "))}
 }
 
 // DescribeAPIKey reads one key, with its secret. A missing key gives an
@@ -98,7 +183,7 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 func (c *Client) DescribeAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	req := apigw.NewDescribeApiKeyRequest()
 	req.AccessKeyId = common.StringPtr(id)
-	return call(ctx, c, actionDescribe, id, func(ctx context.Context) (*APIKey, string, error) {
+	return call(ctx, c, op{action: actionDescribe, keyID: id, safeToRepeat: true}, func(ctx context.Context) (*APIKey, string, error) {
 		resp, err := c.api.DescribeApiKeyWithContext(ctx, req)
 		if err != nil {
 			return nil, "", err
@@ -117,7 +202,7 @@ func (c *Client) UpdateAPIKey(ctx context.Context, id, secret string) (*APIKey, 
 	if secret != "" {
 		req.AccessKeySecret = common.StringPtr(secret)
 	}
-	return call(ctx, c, actionUpdate, id, func(ctx context.Context) (*APIKey, string, error) {
+	return call(ctx, c, op{action: actionUpdate, keyID: id, safeToRepeat: true, secrets: nonEmpty(secret)}, func(ctx context.Context) (*APIKey, string, error) {
 		resp, err := c.api.UpdateApiKeyWithContext(ctx, req)
 		if err != nil {
 			return nil, "", err
@@ -131,7 +216,7 @@ func (c *Client) UpdateAPIKey(ctx context.Context, id, secret string) (*APIKey, 
 func (c *Client) EnableAPIKey(ctx context.Context, id string) error {
 	req := apigw.NewEnableApiKeyRequest()
 	req.AccessKeyId = common.StringPtr(id)
-	_, err := call(ctx, c, actionEnable, id, func(ctx context.Context) (struct{}, string, error) {
+	_, err := call(ctx, c, op{action: actionEnable, keyID: id, safeToRepeat: true}, func(ctx context.Context) (struct{}, string, error) {
 		resp, err := c.api.EnableApiKeyWithContext(ctx, req)
 		if err != nil {
 			return struct{}{}, "", err
@@ -145,7 +230,7 @@ func (c *Client) EnableAPIKey(ctx context.Context, id string) error {
 func (c *Client) DisableAPIKey(ctx context.Context, id string) error {
 	req := apigw.NewDisableApiKeyRequest()
 	req.AccessKeyId = common.StringPtr(id)
-	_, err := call(ctx, c, actionDisable, id, func(ctx context.Context) (struct{}, string, error) {
+	_, err := call(ctx, c, op{action: actionDisable, keyID: id, safeToRepeat: true}, func(ctx context.Context) (struct{}, string, error) {
 		resp, err := c.api.DisableApiKeyWithContext(ctx, req)
 		if err != nil {
 			return struct{}{}, "", err
@@ -159,7 +244,7 @@ func (c *Client) DisableAPIKey(ctx context.Context, id string) error {
 func (c *Client) DeleteAPIKey(ctx context.Context, id string) error {
 	req := apigw.NewDeleteApiKeyRequest()
 	req.AccessKeyId = common.StringPtr(id)
-	_, err := call(ctx, c, actionDeleteKey, id, func(ctx context.Context) (struct{}, string, error) {
+	_, err := call(ctx, c, op{action: actionDeleteKey, keyID: id, safeToRepeat: true}, func(ctx context.Context) (struct{}, string, error) {
 		resp, err := c.api.DeleteApiKeyWithContext(ctx, req)
 		if err != nil {
 			return struct{}{}, "", err
@@ -186,7 +271,7 @@ func (c *Client) ListAPIKeys(ctx context.Context, filters ...ListAPIKeysFilter) 
 		for _, f := range filters {
 			req.Filters = append(req.Filters, &apigw.Filter{Name: common.StringPtr(f.Name), Values: common.StringPtrs([]string{f.Value})})
 		}
-		page, err := call(ctx, c, actionList, "", func(ctx context.Context) (*apigw.ApiKeysStatus, string, error) {
+		page, err := call(ctx, c, op{action: actionList, safeToRepeat: true}, func(ctx context.Context) (*apigw.ApiKeysStatus, string, error) {
 			resp, err := c.api.DescribeApiKeysStatusWithContext(ctx, req)
 			if err != nil {
 				return nil, "", err
@@ -211,6 +296,14 @@ func (c *Client) ListAPIKeys(ctx context.Context, filters ...ListAPIKeysFilter) 
 			return out, nil
 		}
 	}
+}
+
+// nonEmpty lists s when it is not empty.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
 
 func boolResult(action string, ok *bool) error {

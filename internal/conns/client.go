@@ -26,7 +26,8 @@ type Client struct {
 	// credentialID names the credential in errors; never the key or token.
 	credentialID string
 	// secrets are masked from every log line written with a call's context.
-	secrets []string
+	secrets  []string
+	limiters *rateLimiters
 }
 
 // New builds the client. It never calls the API.
@@ -70,6 +71,7 @@ func New(cfg Config) (*Client, error) {
 		region:       region,
 		endpoint:     scheme + "://" + host,
 		credentialID: id,
+		limiters:     newRateLimiters(cfg.RateLimit),
 	}
 	for _, s := range []string{key, token} {
 		if s != "" {
@@ -88,30 +90,68 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // Region is the region sent with every call.
 func (c *Client) Region() string { return c.region }
 
-// call runs one API action with the context, logs it without secrets, and
-// classifies its error. send returns the response's request ID.
-func call[T any](ctx context.Context, c *Client, action, keyID string, send func(context.Context) (T, string, error)) (T, error) {
-	ctx = tflog.SetField(ctx, "tencentcloud_action", action)
-	if keyID != "" {
-		ctx = tflog.SetField(ctx, "tencentcloud_access_key_id", keyID)
-	}
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, c.secrets...)
-	ctx = tflog.MaskMessageStrings(ctx, c.secrets...)
+// op describes one API call for call().
+type op struct {
+	action string
+	keyID  string
+	// safeToRepeat: carrying the call out twice does no harm, so it is
+	// retried also when a lost answer leaves unclear whether it happened.
+	safeToRepeat bool
+	// secrets of this call (API key secrets) to mask in every log line.
+	secrets []string
+}
 
-	start := time.Now()
-	out, requestID, err := send(ctx)
-	fields := map[string]any{"duration_ms": time.Since(start).Milliseconds()}
-	if err != nil {
-		apiErr := classify(action, err)
+// call runs one API action: it waits for the action's rate limiter, sends
+// with the context, retries transient errors with backoff until the
+// context's deadline, logs every attempt without secrets, and classifies
+// the final error. send returns the response's request ID.
+func call[T any](ctx context.Context, c *Client, o op, send func(context.Context) (T, string, error)) (T, error) {
+	ctx = tflog.SetField(ctx, "tencentcloud_action", o.action)
+	if o.keyID != "" {
+		ctx = tflog.SetField(ctx, "tencentcloud_access_key_id", o.keyID)
+	}
+	secrets := append(append([]string(nil), c.secrets...), o.secrets...)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+
+	var zero T
+	for attempt := 1; ; attempt++ {
+		if err := c.limiters.wait(ctx, o.action); err != nil {
+			return zero, &APIError{Action: o.action, Code: "ClientError.RateLimitWait", Message: err.Error(), err: ctxErr(ctx, err)}
+		}
+		start := time.Now()
+		out, requestID, err := send(ctx)
+		fields := map[string]any{"duration_ms": time.Since(start).Milliseconds(), "attempt": attempt}
+		if err == nil {
+			fields["request_id"] = requestID
+			tflog.Debug(ctx, "TencentCloud API call", fields)
+			return out, nil
+		}
+		apiErr := classify(o.action, err)
 		fields["error_code"] = apiErr.Code
 		fields["request_id"] = apiErr.RequestID
 		fields["transient"] = apiErr.transient
+		retry := apiErr.transient && (!apiErr.ambiguous || o.safeToRepeat) && ctx.Err() == nil && attempt < maxAttempts
+		if retry {
+			delay := backoff(attempt)
+			fields["retry_in_ms"] = delay.Milliseconds()
+			tflog.Debug(ctx, "TencentCloud API call failed, retrying", fields)
+			if sleep(ctx, delay) {
+				continue
+			}
+		}
 		tflog.Debug(ctx, "TencentCloud API call failed", fields)
-		return out, apiErr
+		return zero, apiErr
 	}
-	fields["request_id"] = requestID
-	tflog.Debug(ctx, "TencentCloud API call", fields)
-	return out, nil
+}
+
+// ctxErr prefers the context's own error, so errors.Is finds
+// context.DeadlineExceeded or context.Canceled.
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
 }
 
 // newTransport is net/http's default transport (proxies from the

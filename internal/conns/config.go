@@ -29,6 +29,8 @@ type Config struct {
 	// Endpoint, when set, is a full URL (scheme://host[:port]) that replaces
 	// the API Gateway endpoint built from Protocol and Domain.
 	Endpoint string
+	// RateLimit is the most calls per second of each action (0: DefaultRateLimit).
+	RateLimit int
 	// Version of the provider, sent in the SDK's RequestClient header.
 	Version string
 }

@@ -36,6 +36,9 @@ type APIError struct {
 	RequestID string
 	// transient is decided once, when the error is classified.
 	transient bool
+	// ambiguous: the request may have reached the service and been carried
+	// out although no answer came back (a connection lost after sending).
+	ambiguous bool
 	err       error
 }
 
@@ -87,12 +90,20 @@ func classify(action string, err error) *APIError {
 			out.Message = cause.Error()
 		}
 		out.transient = true
+		out.ambiguous = !neverSent(err)
 	case out.Code == CodeRequestLimitExceeded,
 		out.Code == CodeInternalError,
 		strings.HasPrefix(out.Code, CodeInternalError+"."):
 		out.transient = true
 	}
 	return out
+}
+
+// neverSent reports whether a network error happened before the request
+// left this machine (no connection), so it cannot have been carried out.
+func neverSent(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
 // ErrorCode returns the API error code of err, or "" when err is not an API error.
@@ -112,6 +123,13 @@ func IsNotFound(err error) bool { return ErrorCode(err) == CodeNotFound }
 func IsTransient(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.transient
+}
+
+// IsAmbiguous reports whether the call may have been carried out although
+// it failed: the answer was lost on the way back.
+func IsAmbiguous(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && apiErr.ambiguous
 }
 
 // IsAuthFailure reports whether the API rejected the credentials.

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 )
@@ -73,7 +74,10 @@ func TestHTTP5xxIsTransient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = client.DescribeAPIKey(context.Background(), "AKIDsomething")
+	// Retried until the deadline, then reported.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_, err = client.DescribeAPIKey(ctx, "AKIDsomething")
 	if !IsTransient(err) {
 		t.Fatalf("expected a transient error, got %v", err)
 	}
