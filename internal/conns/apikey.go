@@ -81,6 +81,8 @@ type CreateAPIKeyInput struct {
 // CreateApiKey is not safe to repeat: when its answer is lost, the key may
 // exist. Before trying again it looks for the key that the lost attempt
 // may have made (see findCreated), so a retry never makes a second key.
+// When the context ends while a request is in flight, it may return a key
+// together with an error: the key exists and must be recorded.
 func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKey, error) {
 	req := apigw.NewCreateApiKeyRequest()
 	req.SecretName = common.StringPtr(in.SecretName)
@@ -104,6 +106,11 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 		switch {
 		case err == nil:
 			return key, nil
+		case ctx.Err() != nil && IsAmbiguous(err):
+			// Timed out or cancelled while the request was on its way: it
+			// may have created the key. Look once more on a short context
+			// of its own, so the caller can still record the key.
+			return c.findAfterCancel(ctx, in, started, err)
 		case lostAnswer && HasCode(err, CodeAccessKeyExist):
 			// An earlier attempt whose answer was lost made this manual key.
 			if key, findErr := c.findCreated(ctx, in, started); findErr != nil || key != nil {
@@ -124,6 +131,22 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 		}
 	}
 }
+
+// findAfterCancel looks for a key that a cancelled CreateApiKey may have
+// made. A key found is returned together with the cancellation error, so
+// that the resource records it (tainted) instead of losing it.
+func (c *Client) findAfterCancel(ctx context.Context, in CreateAPIKeyInput, started time.Time, cause error) (*APIKey, error) {
+	lookCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), lookupAfterCancelTimeout)
+	defer cancel()
+	key, err := c.findCreated(lookCtx, in, started)
+	if err != nil {
+		tflog.Warn(ctx, "CreateApiKey was cancelled and the key it may have made could not be looked up", map[string]any{"error": err.Error()})
+	}
+	return key, cause
+}
+
+// lookupAfterCancelTimeout bounds the lookup after a cancelled create.
+const lookupAfterCancelTimeout = 30 * time.Second
 
 // creationClockSlack widens "created since the attempt started" for the
 // difference between this machine's clock and the service's.

@@ -5,8 +5,10 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -57,6 +59,7 @@ type providerModel struct {
 	Protocol      types.String    `tfsdk:"protocol"`
 	Domain        types.String    `tfsdk:"domain"`
 	Endpoints     *endpointsModel `tfsdk:"endpoints"`
+	RateLimit     types.Int64     `tfsdk:"rate_limit"`
 }
 
 type endpointsModel struct {
@@ -103,6 +106,11 @@ func (p *tencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 				MarkdownDescription: "The root domain of the API: calls go to `apigateway.<domain>`. Also `" + EnvDomain + "`. Defaults to `" + conns.DefaultDomain + "`.",
 				Optional:            true,
 				Validators:          nonEmpty,
+			},
+			"rate_limit": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("The most API calls per second of each action, shared by every resource of this provider instance. Defaults to %d, the API's limit; lower it when other tools share the account's limit.", conns.DefaultRateLimit),
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 1000)},
 			},
 			"endpoints": schema.SingleNestedAttribute{
 				MarkdownDescription: "Endpoint overrides, for a local emulator, private endpoints or proxies.",
@@ -185,6 +193,15 @@ func resolveConfig(m providerModel, getenv func(string) string) (conns.Config, d
 		Protocol:      pick(path.Root("protocol"), m.Protocol, EnvProtocol),
 		Domain:        pick(path.Root("domain"), m.Domain, EnvDomain),
 		Endpoint:      pick(path.Root("endpoints").AtName("apigateway"), endpoint, EnvAPIGatewayEndpoint),
+	}
+	switch {
+	case m.RateLimit.IsUnknown():
+		diags.AddAttributeError(path.Root("rate_limit"), "Unknown provider configuration value",
+			"The provider cannot be configured with a rate_limit that is known only after apply.")
+	case m.RateLimit.IsNull():
+		cfg.RateLimit = conns.DefaultRateLimit
+	default:
+		cfg.RateLimit = int(m.RateLimit.ValueInt64())
 	}
 	if cfg.Region == "" {
 		cfg.Region = conns.DefaultRegion

@@ -33,12 +33,13 @@ func TestResolveConfigPrecedence(t *testing.T) {
 		Protocol:      types.StringValue("HTTPS"),
 		Domain:        types.StringValue("block.example"),
 		Endpoints:     &endpointsModel{APIGateway: types.StringValue("https://proxy.example:8443")},
+		RateLimit:     types.Int64Value(5),
 	}, env)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
 	want := conns.Config{SecretID: "AKIDblock", SecretKey: "block-key", SecurityToken: "block-token", Region: "ap-beijing",
-		Protocol: "HTTPS", Domain: "block.example", Endpoint: "https://proxy.example:8443"}
+		Protocol: "HTTPS", Domain: "block.example", Endpoint: "https://proxy.example:8443", RateLimit: 5}
 	if cfg != want {
 		t.Fatalf("block values: got %+v, want %+v", cfg, want)
 	}
@@ -49,7 +50,7 @@ func TestResolveConfigPrecedence(t *testing.T) {
 		t.Fatal(diags)
 	}
 	want = conns.Config{SecretID: "AKIDenv", SecretKey: "env-key", SecurityToken: "env-token", Region: "ap-shanghai",
-		Protocol: "HTTP", Domain: "env.example", Endpoint: "http://127.0.0.1:7000"}
+		Protocol: "HTTP", Domain: "env.example", Endpoint: "http://127.0.0.1:7000", RateLimit: conns.DefaultRateLimit}
 	if cfg != want {
 		t.Fatalf("environment values: got %+v, want %+v", cfg, want)
 	}
@@ -59,7 +60,7 @@ func TestResolveConfigPrecedence(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	want = conns.Config{Region: conns.DefaultRegion, Protocol: conns.DefaultProtocol, Domain: conns.DefaultDomain}
+	want = conns.Config{Region: conns.DefaultRegion, Protocol: conns.DefaultProtocol, Domain: conns.DefaultDomain, RateLimit: conns.DefaultRateLimit}
 	if cfg != want {
 		t.Fatalf("defaults: got %+v, want %+v", cfg, want)
 	}
@@ -69,6 +70,7 @@ func nullModel() providerModel {
 	return providerModel{
 		SecretID: types.StringNull(), SecretKey: types.StringNull(), SecurityToken: types.StringNull(),
 		Region: types.StringNull(), Protocol: types.StringNull(), Domain: types.StringNull(),
+		RateLimit: types.Int64Null(),
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -44,22 +46,32 @@ type apiKeyResource struct {
 }
 
 type apiKeyResourceModel struct {
-	ID               types.String `tfsdk:"id"`
-	SecretName       types.String `tfsdk:"secret_name"`
-	AccessKeyType    types.String `tfsdk:"access_key_type"`
-	AccessKeyID      types.String `tfsdk:"access_key_id"`
-	AccessKeySecret  types.String `tfsdk:"access_key_secret"`
-	Status           types.String `tfsdk:"status"`
-	RotationTriggers types.Map    `tfsdk:"rotation_triggers"`
-	CreateTime       types.String `tfsdk:"create_time"`
-	ModifyTime       types.String `tfsdk:"modify_time"`
+	ID               types.String   `tfsdk:"id"`
+	SecretName       types.String   `tfsdk:"secret_name"`
+	AccessKeyType    types.String   `tfsdk:"access_key_type"`
+	AccessKeyID      types.String   `tfsdk:"access_key_id"`
+	AccessKeySecret  types.String   `tfsdk:"access_key_secret"`
+	Status           types.String   `tfsdk:"status"`
+	RotationTriggers types.Map      `tfsdk:"rotation_triggers"`
+	CreateTime       types.String   `tfsdk:"create_time"`
+	ModifyTime       types.String   `tfsdk:"modify_time"`
+	Timeouts         timeouts.Value `tfsdk:"timeouts"`
 }
+
+// Default operation timeouts; a timeouts block overrides them. They bound
+// retries of transient errors too.
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
 
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_gateway_api_key"
 }
 
-func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
 	keepState := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "An API Gateway API key (a key ID and secret pair). Manual keys take a user-chosen ID and secret; " +
@@ -130,6 +142,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed:            true,
 				PlanModifiers:       keepState,
 			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
 		},
 	}
 }
@@ -205,29 +220,41 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Create, defaultCreateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
 	key, err := r.client.CreateAPIKey(ctx, conns.CreateAPIKeyInput{
 		SecretName:      plan.SecretName.ValueString(),
 		AccessKeyType:   plan.AccessKeyType.ValueString(),
 		AccessKeyID:     plan.AccessKeyID.ValueString(),
 		AccessKeySecret: plan.AccessKeySecret.ValueString(),
 	})
+	// The key exists from here on (even when the create was cancelled after
+	// making it): it goes into state before any further step, so a failure
+	// leaves it tainted in state, never orphaned.
+	if key != nil && !r.setState(ctx, &resp.State, &resp.Diagnostics, key, plan) {
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.Append(r.apiError("creating the API key", err))
 		return
 	}
-	// The key exists from here on: it goes into state before any further
-	// step, so a failure below leaves it tainted in state, never orphaned.
-	if !r.setState(ctx, &resp.State, &resp.Diagnostics, key, plan.RotationTriggers) {
-		return
-	}
 	if plan.Status.ValueString() == statusOff {
-		r.applyStatus(ctx, key.AccessKeyID, statusOff, plan.RotationTriggers, &resp.State, &resp.Diagnostics)
+		r.applyStatus(ctx, key.AccessKeyID, statusOff, plan, &resp.State, &resp.Diagnostics)
 	}
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
+	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -241,7 +268,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.Append(r.apiError("reading API key "+state.ID.ValueString(), err))
 		return
 	}
-	r.setState(ctx, &resp.State, &resp.Diagnostics, key, state.RotationTriggers)
+	r.setState(ctx, &resp.State, &resp.Diagnostics, key, state)
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -252,6 +279,11 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	id := state.ID.ValueString()
+	ctx, cancel := withTimeout(ctx, plan.Timeouts.Update, defaultUpdateTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	// A manual key gets the configured secret, an auto key a generated one.
 	// UpdateApiKey answers with the key after the change: that is the new
@@ -270,16 +302,17 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			resp.Diagnostics.Append(r.apiError("changing the secret of API key "+id, err))
 			return
 		}
-		if !r.setState(ctx, &resp.State, &resp.Diagnostics, key, plan.RotationTriggers) {
+		if !r.setState(ctx, &resp.State, &resp.Diagnostics, key, plan) {
 			return
 		}
 	} else {
-		// Only the triggers or nothing the API knows about changed.
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rotation_triggers"), plan.RotationTriggers)...)
+		// Nothing the API knows about changed but, maybe, the status.
+		state.RotationTriggers, state.Timeouts = plan.RotationTriggers, plan.Timeouts
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
 
 	if !plan.Status.Equal(state.Status) {
-		r.applyStatus(ctx, id, plan.Status.ValueString(), plan.RotationTriggers, &resp.State, &resp.Diagnostics)
+		r.applyStatus(ctx, id, plan.Status.ValueString(), plan, &resp.State, &resp.Diagnostics)
 	}
 }
 
@@ -290,6 +323,11 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 	id := state.ID.ValueString()
+	ctx, cancel := withTimeout(ctx, state.Timeouts.Delete, defaultDeleteTimeout, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	// The API deletes only disabled keys.
 	if state.Status.ValueString() != statusOff {
@@ -319,7 +357,7 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 
 // applyStatus turns the key on or off, then reads it once for the
 // modification time that the enable/disable actions do not return.
-func (r *apiKeyResource) applyStatus(ctx context.Context, id, status string, triggers types.Map, state *tfsdk.State, diags *diag.Diagnostics) {
+func (r *apiKeyResource) applyStatus(ctx context.Context, id, status string, base apiKeyResourceModel, state *tfsdk.State, diags *diag.Diagnostics) {
 	var err error
 	if status == statusOff {
 		err = r.client.DisableAPIKey(ctx, id)
@@ -337,12 +375,12 @@ func (r *apiKeyResource) applyStatus(ctx context.Context, id, status string, tri
 		diags.Append(r.apiError("reading API key "+id+" after turning it "+status, err))
 		return
 	}
-	r.setState(ctx, state, diags, key, triggers)
+	r.setState(ctx, state, diags, key, base)
 }
 
-// setState writes the key as the API reported it; triggers are the
-// configuration's own and have no API counterpart.
-func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags *diag.Diagnostics, key *conns.APIKey, triggers types.Map) bool {
+// setState writes the key as the API reported it. Triggers and timeouts are
+// the configuration's own, with no API counterpart: they come from base.
+func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags *diag.Diagnostics, key *conns.APIKey, base apiKeyResourceModel) bool {
 	status, err := statusFromAPI(key.Status)
 	if err != nil {
 		diags.AddError("Unexpected API key status", fmt.Sprintf("API key %s: %s", key.AccessKeyID, err))
@@ -355,9 +393,10 @@ func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags
 		AccessKeyID:      types.StringValue(key.AccessKeyID),
 		AccessKeySecret:  types.StringValue(key.AccessKeySecret),
 		Status:           types.StringValue(status),
-		RotationTriggers: triggers,
+		RotationTriggers: base.RotationTriggers,
 		CreateTime:       types.StringValue(key.CreatedTime),
 		ModifyTime:       types.StringValue(key.ModifiedTime),
+		Timeouts:         base.Timeouts,
 	}
 	d := state.Set(ctx, &model)
 	diags.Append(d...)
@@ -366,6 +405,13 @@ func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags
 
 func (r *apiKeyResource) apiError(what string, err error) diag.Diagnostic {
 	return diagnostics.APIError("Error "+what, err, r.client.CredentialID())
+}
+
+// withTimeout bounds an operation by its configured or default timeout.
+func withTimeout(ctx context.Context, configured func(context.Context, time.Duration) (time.Duration, diag.Diagnostics), def time.Duration, diags *diag.Diagnostics) (context.Context, context.CancelFunc) {
+	d, ds := configured(ctx, def)
+	diags.Append(ds...)
+	return context.WithTimeout(ctx, d)
 }
 
 // rotationRequested reports whether an auto key's triggers changed.
