@@ -219,3 +219,47 @@ func (e *Env) ExpectRemoteKeyCount(n int) statecheck.StateCheck {
 		return nil
 	}}
 }
+
+// AllKeysMatchRemote checks every API key in state against the API, and,
+// on the emulator, that it holds exactly the keys in state: no orphan and
+// no duplicate.
+func (e *Env) AllKeysMatchRemote() statecheck.StateCheck { return allKeysMatchRemote{e} }
+
+type allKeysMatchRemote struct{ e *Env }
+
+func (c allKeysMatchRemote) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if req.State == nil || req.State.Values == nil || req.State.Values.RootModule == nil {
+		resp.Error = fmt.Errorf("state is empty")
+		return
+	}
+	inState := map[string]bool{}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Type != APIKeyResourceType {
+			continue
+		}
+		id, _ := r.AttributeValues["id"].(string)
+		if inState[id] {
+			resp.Error = fmt.Errorf("key %s is in state twice", id)
+			return
+		}
+		inState[id] = true
+		one := statecheck.CheckStateResponse{}
+		keyMatchesRemote{e: c.e, address: r.Address}.CheckState(ctx, req, &one)
+		if one.Error != nil {
+			resp.Error = one.Error
+			return
+		}
+	}
+	if c.e.Emulator == nil {
+		return
+	}
+	for _, k := range c.e.Emulator.Keys() {
+		if !inState[k.AccessKeyID] {
+			resp.Error = fmt.Errorf("the emulator holds key %s (%s) that is not in state: an orphan", k.AccessKeyID, k.SecretName)
+			return
+		}
+	}
+	if n := len(c.e.Emulator.Keys()); n != len(inState) {
+		resp.Error = fmt.Errorf("the emulator holds %d keys, state %d", n, len(inState))
+	}
+}

@@ -3,39 +3,30 @@ package acctest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/go-hclog"
-	"github.com/hashicorp/go-plugin"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
-
-	"github.com/tcapigw/terraform-provider-tencentcloud/internal/provider"
 )
 
-// ProviderAddress is the provider's registry address.
-const ProviderAddress = "registry.terraform.io/tcapigw/tencentcloud"
-
-// CLI runs the pinned Terraform CLI itself in a working directory, against
-// the provider served from this test process. It is for what
-// terraform-plugin-testing does not show: the CLI's own output.
+// CLI runs the pinned Terraform CLI itself in a working directory, with
+// the provider binary built from this checkout installed through
+// dev_overrides: the way a user runs it, with the CLI's own output and
+// logs (TF_LOG covers the provider too). It is for what
+// terraform-plugin-testing does not show.
 type CLI struct {
-	t        *testing.T
-	Dir      string
-	binary   string
-	reattach string
-	cliConf  string
+	t       *testing.T
+	Dir     string
+	binary  string
+	cliConf string
 }
 
-// NewCLI serves the provider for the test's lifetime and prepares an empty
-// working directory. It needs TF_ACC and TF_ACC_TERRAFORM_PATH, as the
-// acceptance tests do, and skips the test otherwise.
+// NewCLI prepares an empty working directory. It needs TF_ACC and
+// TF_ACC_TERRAFORM_PATH, as the acceptance tests do, and skips the test
+// otherwise. Packages that use it run their tests through RunTests.
 func NewCLI(t *testing.T) *CLI {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
@@ -45,85 +36,99 @@ func NewCLI(t *testing.T) *CLI {
 	if binary == "" {
 		t.Fatal("TF_ACC_TERRAFORM_PATH must name the pinned Terraform CLI (make test sets it)")
 	}
-
-	ctx, cancel := context.WithCancel(context.Background())
-	reattachCh := make(chan *plugin.ReattachConfig)
-	closeCh := make(chan struct{})
-	serveErr := make(chan error, 1)
-	go func() {
-		serveErr <- tf6server.Serve(ProviderAddress,
-			providerserver.NewProtocol6(provider.New("acctest", "none")()),
-			tf6server.WithDebug(ctx, reattachCh, closeCh),
-			tf6server.WithGoPluginLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard})),
-			tf6server.WithoutLogStderrOverride(),
-		)
-	}()
-	var conf *plugin.ReattachConfig
-	select {
-	case conf = <-reattachCh:
-	case err := <-serveErr:
-		cancel()
-		t.Fatalf("serving the provider: %v", err)
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("the provider server did not start")
-	}
-	t.Cleanup(func() {
-		cancel()
-		<-closeCh
-	})
-
-	reattach, err := json.Marshal(map[string]any{ProviderAddress: map[string]any{
-		"Protocol":        string(conf.Protocol),
-		"ProtocolVersion": conf.ProtocolVersion,
-		"Pid":             conf.Pid,
-		"Test":            true,
-		"Addr":            map[string]string{"Network": conf.Addr.Network(), "String": conf.Addr.String()},
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	providerDir := buildProvider(t)
 	dir := t.TempDir()
 	cliConf := filepath.Join(dir, ".terraformrc")
-	if err := os.WriteFile(cliConf, nil, 0o600); err != nil {
+	overrides := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    %q = %q
+  }
+  direct {}
+}
+`, ProviderSource, providerDir)
+	if err := os.WriteFile(cliConf, []byte(overrides), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return &CLI{t: t, Dir: dir, binary: binary, reattach: string(reattach), cliConf: cliConf}
+	return &CLI{t: t, Dir: dir, binary: binary, cliConf: cliConf}
+}
+
+// ProviderSource is the provider's source address in configurations.
+const ProviderSource = "tcapigw/tencentcloud"
+
+var (
+	buildOnce sync.Once
+	buildDir  string
+	buildErr  error
+)
+
+// buildProvider builds the provider binary once per test process.
+func buildProvider(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		buildDir, buildErr = os.MkdirTemp("", "tcapigw-provider-")
+		if buildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, "terraform-provider-tencentcloud"),
+			"github.com/tcapigw/terraform-provider-tencentcloud")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("building the provider: %v", buildErr)
+	}
+	return buildDir
+}
+
+// RunTests runs a package's tests and then removes the provider binary
+// that CLI tests built: call it from TestMain.
+func RunTests(m *testing.M) {
+	code := m.Run()
+	if buildDir != "" {
+		_ = os.RemoveAll(buildDir)
+	}
+	os.Exit(code)
 }
 
 // WriteConfig writes main.tf; the configuration names the provider by its
 // registry address.
 func (c *CLI) WriteConfig(hcl string) {
 	c.t.Helper()
-	header := `terraform {
+	header := fmt.Sprintf(`terraform {
   required_providers {
     tencentcloud = {
-      source = "tcapigw/tencentcloud"
+      source = %q
     }
   }
 }
-`
+`, ProviderSource)
 	if err := os.WriteFile(filepath.Join(c.Dir, "main.tf"), []byte(header+hcl), 0o600); err != nil {
 		c.t.Fatal(err)
 	}
 }
 
-// Run runs one CLI command and returns its combined output; extraEnv adds
-// variables such as TF_LOG.
-func (c *CLI) Run(extraEnv []string, args ...string) (string, error) {
-	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
+// Command prepares one CLI command in the working directory; extraEnv adds
+// variables such as TF_LOG. For commands the test must interrupt.
+func (c *CLI) Command(ctx context.Context, extraEnv []string, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, c.binary, args...)
 	cmd.Dir = c.Dir
 	cmd.Env = append(os.Environ(),
-		"TF_REATTACH_PROVIDERS="+c.reattach,
 		"TF_CLI_CONFIG_FILE="+c.cliConf,
 		"CHECKPOINT_DISABLE=1",
 		"TF_IN_AUTOMATION=1",
 		"TF_INPUT=0",
 	)
 	cmd.Env = append(cmd.Env, extraEnv...)
+	return cmd
+}
+
+// Run runs one CLI command and returns its combined output.
+func (c *CLI) Run(extraEnv []string, args ...string) (string, error) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := c.Command(ctx, extraEnv, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

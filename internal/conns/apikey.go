@@ -146,7 +146,7 @@ func (c *Client) findAfterCancel(ctx context.Context, in CreateAPIKeyInput, star
 }
 
 // lookupAfterCancelTimeout bounds the lookup after a cancelled create.
-const lookupAfterCancelTimeout = 30 * time.Second
+const lookupAfterCancelTimeout = 10 * time.Second
 
 // creationClockSlack widens "created since the attempt started" for the
 // difference between this machine's clock and the service's.

@@ -3,6 +3,8 @@
 package diagnostics
 
 import (
+	"context"
+	"errors"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -34,7 +36,12 @@ func APIError(summary string, err error, credentialID string) diag.Diagnostic {
 		b.WriteString("\n\nTencentCloud rejected the credential with SecretId " + credentialID +
 			": check that the SecretId and SecretKey (and the token, for temporary credentials) are current and belong together.")
 	}
-	if conns.IsTransient(err) {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		b.WriteString("\n\nThe operation did not finish within its timeout. If the API is slow, raise the timeout in the resource's timeouts block.")
+	case errors.Is(err, context.Canceled):
+		b.WriteString("\n\nThe operation was cancelled.")
+	case conns.IsTransient(err):
 		b.WriteString("\n\nThis error is temporary; running the operation again should succeed.")
 	}
 	return diag.NewErrorDiagnostic(summary, b.String())

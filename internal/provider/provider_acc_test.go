@@ -67,7 +67,6 @@ func TestAccProvider_schema(t *testing.T) {
 	t.Parallel()
 	cli := acctest.NewCLI(t)
 	cli.WriteConfig("")
-	cli.MustRun("init", "-no-color")
 	out := cli.MustRun("providers", "schema", "-json")
 	for _, want := range []string{`"registry.terraform.io/tcapigw/tencentcloud"`, `"tencentcloud_api_gateway_api_key"`, `"secret_key":{"type":"string"`} {
 		if !strings.Contains(out, want) {

@@ -471,7 +471,6 @@ func TestAccAPIKey_noSecretInOutput(t *testing.T) {
 	secret1, secret2 := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
 
 	cli.WriteConfig(env.Config(manualKeyConfig(name, id, secret1)))
-	cli.MustRun("init", "-no-color")
 	outputs := []string{
 		cli.MustRun("plan", "-no-color"),
 		cli.MustRun("apply", "-auto-approve", "-no-color"),

@@ -1,0 +1,9 @@
+package apigateway_test
+
+import (
+	"testing"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
+)
+
+func TestMain(m *testing.M) { acctest.RunTests(m) }
