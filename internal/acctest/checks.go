@@ -2,9 +2,11 @@ package acctest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -261,5 +263,59 @@ func (c allKeysMatchRemote) CheckState(ctx context.Context, req statecheck.Check
 	}
 	if n := len(c.e.Emulator.Keys()); n != len(inState) {
 		resp.Error = fmt.Errorf("the emulator holds %d keys, state %d", n, len(inState))
+	}
+}
+
+// StateDoesNotContain checks that none of the values occurs anywhere in
+// the state, sensitive or not.
+func StateDoesNotContain(values ...string) statecheck.StateCheck { return stateLacks{values} }
+
+type stateLacks struct{ values []string }
+
+func (c stateLacks) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = lacks("state", req.State, c.values)
+}
+
+// PlanDoesNotContain checks that none of the values occurs anywhere in the plan.
+func PlanDoesNotContain(values ...string) plancheck.PlanCheck { return planLacks{values} }
+
+type planLacks struct{ values []string }
+
+func (c planLacks) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = lacks("plan", req.Plan, c.values)
+}
+
+func lacks(what string, doc any, values []string) error {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	for _, v := range values {
+		if v != "" && strings.Contains(string(raw), v) {
+			return fmt.Errorf("the %s contains a secret (%d characters)", what, len(v))
+		}
+	}
+	return nil
+}
+
+// ExpectRemoteSecret checks the secret that the API holds for a key.
+func (e *Env) ExpectRemoteSecret(id, secret string) statecheck.StateCheck {
+	return remoteSecret{e: e, id: id, secret: secret}
+}
+
+type remoteSecret struct {
+	e          *Env
+	id, secret string
+}
+
+func (c remoteSecret) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	key, err := c.e.RemoteKey(c.id)
+	switch {
+	case err != nil:
+		resp.Error = err
+	case key == nil:
+		resp.Error = fmt.Errorf("key %s does not exist on the API", c.id)
+	case key.AccessKeySecret != c.secret:
+		resp.Error = fmt.Errorf("key %s does not hold the configured secret on the API", c.id)
 	}
 }

@@ -65,7 +65,8 @@ var (
 func buildProvider(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		buildDir, buildErr = os.MkdirTemp("", "tcapigw-provider-")
+		// Shared by every test of the process, so not t.TempDir(); RunTests removes it.
+		buildDir, buildErr = os.MkdirTemp("", "tcapigw-provider-") //nolint:usetesting // see above
 		if buildErr != nil {
 			return
 		}

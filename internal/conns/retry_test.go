@@ -12,16 +12,15 @@ import (
 )
 
 // newEmulatorClient starts an emulator and a client wired to it.
-func newEmulatorClient(t *testing.T, opts emulator.Options, rateLimit int) (*Client, *emulator.Server) {
+func newEmulatorClient(t *testing.T) (*Client, *emulator.Server) {
 	t.Helper()
-	emu := emulator.New(opts)
+	emu := emulator.New(emulator.Options{})
 	server := httptest.NewServer(emu)
 	t.Cleanup(server.Close)
 	client, err := New(Config{
 		SecretID:  emu.SecretID(),
 		SecretKey: emu.SecretKey(),
 		Endpoint:  server.URL,
-		RateLimit: rateLimit,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +47,7 @@ func countCalls(emu *emulator.Server, action, errorCode string) int {
 
 func TestRetriesTransientErrors(t *testing.T) {
 	t.Parallel()
-	client, emu := newEmulatorClient(t, emulator.Options{}, 0)
+	client, emu := newEmulatorClient(t)
 	emu.PutKey(emulator.Key{AccessKeyID: "AKIDretry", AccessKeySecret: "secret_0123456789", AccessKeyType: "auto", SecretName: "retry", Enabled: true})
 	emu.SetFaults(emulator.Faults{Seed: 7, TransientRate: 0.6})
 
@@ -73,7 +72,7 @@ func TestRetriesTransientErrors(t *testing.T) {
 
 func TestNoRetryOnPermanentErrors(t *testing.T) {
 	t.Parallel()
-	client, emu := newEmulatorClient(t, emulator.Options{}, 0)
+	client, emu := newEmulatorClient(t)
 	if _, err := client.DescribeAPIKey(withTimeout(t, time.Minute), "AKIDmissing"); !IsNotFound(err) {
 		t.Fatalf("expected not found, got %v", err)
 	}
@@ -99,7 +98,7 @@ func TestNoRetryOnPermanentErrors(t *testing.T) {
 
 func TestRetriesStopAtTheDeadline(t *testing.T) {
 	t.Parallel()
-	client, emu := newEmulatorClient(t, emulator.Options{}, 0)
+	client, emu := newEmulatorClient(t)
 	emu.SetFaults(emulator.Faults{Seed: 1, TransientRate: 1})
 	_, err := client.DescribeAPIKey(withTimeout(t, 2*time.Second), "AKIDany")
 	if !IsTransient(err) {
@@ -120,7 +119,7 @@ func TestCreateWithLostAnswerAdoptsTheKey(t *testing.T) {
 	} {
 		t.Run(in.AccessKeyType, func(t *testing.T) {
 			t.Parallel()
-			client, emu := newEmulatorClient(t, emulator.Options{}, 0)
+			client, emu := newEmulatorClient(t)
 			emu.SetFaults(emulator.Faults{Seed: 3, DropRate: 1, Actions: []string{"CreateApiKey"}})
 			key, err := client.CreateAPIKey(withTimeout(t, time.Minute), in)
 			if err != nil {
@@ -142,7 +141,7 @@ func TestCreateWithLostAnswerAdoptsTheKey(t *testing.T) {
 // adopted.
 func TestCreateWithLostAnswerRetriesWhenNothingWasCreated(t *testing.T) {
 	t.Parallel()
-	client, emu := newEmulatorClient(t, emulator.Options{}, 0)
+	client, emu := newEmulatorClient(t)
 	emu.SetFaults(emulator.Faults{Seed: 5, TransientRate: 0.7, Actions: []string{"CreateApiKey"}})
 	key, err := client.CreateAPIKey(withTimeout(t, time.Minute), CreateAPIKeyInput{SecretName: "flaky", AccessKeyType: KeyTypeAuto})
 	if err != nil {
@@ -162,7 +161,7 @@ func TestCreateWithLostAnswerRetriesWhenNothingWasCreated(t *testing.T) {
 
 func TestCreateWithLostAnswerAndSeveralCandidatesFails(t *testing.T) {
 	t.Parallel()
-	client, emu := newEmulatorClient(t, emulator.Options{}, 0)
+	client, emu := newEmulatorClient(t)
 	emu.PutKey(emulator.Key{AccessKeyID: "AKIDearlier", AccessKeySecret: "secret_0123456789", AccessKeyType: "auto", SecretName: "twin", Enabled: true})
 	emu.SetFaults(emulator.Faults{Seed: 3, DropRate: 1, Actions: []string{"CreateApiKey"}})
 	_, err := client.CreateAPIKey(withTimeout(t, time.Minute), CreateAPIKeyInput{SecretName: "twin", AccessKeyType: KeyTypeAuto})
