@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -46,16 +47,20 @@ type apiKeyResource struct {
 }
 
 type apiKeyResourceModel struct {
-	ID               types.String   `tfsdk:"id"`
-	SecretName       types.String   `tfsdk:"secret_name"`
-	AccessKeyType    types.String   `tfsdk:"access_key_type"`
-	AccessKeyID      types.String   `tfsdk:"access_key_id"`
-	AccessKeySecret  types.String   `tfsdk:"access_key_secret"`
-	Status           types.String   `tfsdk:"status"`
-	RotationTriggers types.Map      `tfsdk:"rotation_triggers"`
-	CreateTime       types.String   `tfsdk:"create_time"`
-	ModifyTime       types.String   `tfsdk:"modify_time"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
+	ID              types.String `tfsdk:"id"`
+	SecretName      types.String `tfsdk:"secret_name"`
+	AccessKeyType   types.String `tfsdk:"access_key_type"`
+	AccessKeyID     types.String `tfsdk:"access_key_id"`
+	AccessKeySecret types.String `tfsdk:"access_key_secret"`
+	// The write-only secret is never in plan or state: it is read from the
+	// configuration, and its version says when to send it again.
+	AccessKeySecretWO        types.String   `tfsdk:"access_key_secret_wo"`
+	AccessKeySecretWOVersion types.Int64    `tfsdk:"access_key_secret_wo_version"`
+	Status                   types.String   `tfsdk:"status"`
+	RotationTriggers         types.Map      `tfsdk:"rotation_triggers"`
+	CreateTime               types.String   `tfsdk:"create_time"`
+	ModifyTime               types.String   `tfsdk:"modify_time"`
+	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
 }
 
 // Default operation timeouts; a timeouts block overrides them. They bound
@@ -120,6 +125,23 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				},
 				PlanModifiers: keepState,
 			},
+			"access_key_secret_wo": schema.StringAttribute{
+				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). 10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later.",
+				Optional:            true,
+				Sensitive:           true,
+				WriteOnly:           true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(10, 50),
+					stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
+					stringvalidator.ConflictsWith(path.MatchRoot("access_key_secret")),
+					stringvalidator.AlsoRequires(path.MatchRoot("access_key_secret_wo_version")),
+				},
+			},
+			"access_key_secret_wo_version": schema.Int64Attribute{
+				MarkdownDescription: "The version of `access_key_secret_wo`: change it to send a new write-only secret with `UpdateApiKey`.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("access_key_secret_wo"))},
+			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`on` (default) or `off`. Applied in place with `EnableApiKey` / `DisableApiKey`.",
 				Optional:            true,
@@ -160,7 +182,15 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var cfg apiKeyResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() || cfg.AccessKeyType.IsUnknown() {
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !cfg.AccessKeySecretWO.IsNull() && !req.ClientCapabilities.WriteOnlyAttributesAllowed {
+		resp.Diagnostics.AddAttributeError(path.Root("access_key_secret_wo"), "Write-only arguments need a newer Terraform or OpenTofu",
+			"access_key_secret_wo is a write-only argument: it needs Terraform 1.11 or later, or OpenTofu 1.11 or later. "+
+				"With this version, use access_key_secret instead.")
+	}
+	if cfg.AccessKeyType.IsUnknown() {
 		return
 	}
 	if cfg.AccessKeyType.ValueString() == conns.KeyTypeManual {
@@ -168,9 +198,9 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 			resp.Diagnostics.AddAttributeError(path.Root("access_key_id"), "Missing access_key_id",
 				`access_key_id is required when access_key_type is "manual".`)
 		}
-		if cfg.AccessKeySecret.IsNull() {
+		if cfg.AccessKeySecret.IsNull() && cfg.AccessKeySecretWO.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("access_key_secret"), "Missing access_key_secret",
-				`access_key_secret is required when access_key_type is "manual".`)
+				`access_key_secret (or the write-only access_key_secret_wo) is required when access_key_type is "manual".`)
 		}
 		if !cfg.RotationTriggers.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("rotation_triggers"), "rotation_triggers not allowed for a manual key",
@@ -183,6 +213,10 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 		resp.Diagnostics.AddAttributeError(path.Root("access_key_id"), "access_key_id not allowed for an auto key",
 			`access_key_id can only be set when access_key_type is "manual"; the service generates the ID of an auto key.`)
 	}
+	if !cfg.AccessKeySecretWO.IsNull() {
+		resp.Diagnostics.AddAttributeError(path.Root("access_key_secret_wo"), "access_key_secret_wo not allowed for an auto key",
+			`access_key_secret_wo can only be set when access_key_type is "manual"; the service generates the secret of an auto key.`)
+	}
 	if !cfg.AccessKeySecret.IsNull() {
 		resp.Diagnostics.AddAttributeError(path.Root("access_key_secret"), "access_key_secret not allowed for an auto key",
 			`access_key_secret can only be set when access_key_type is "manual"; the service generates the secret of an auto key. `+
@@ -193,22 +227,33 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 // ModifyPlan marks what an in-place update will change as unknown: the
 // secret of a rotated auto key and the modification time. Everything else
 // keeps its state value, so plans show no needless "known after apply".
+// With a write-only secret, access_key_secret is planned null: it is never stored.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan, state apiKeyResourceModel
+	var plan apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	rotate := rotationRequested(plan, state)
-	if rotate {
-		plan.AccessKeySecret = types.StringUnknown()
+	if usesWriteOnlySecret(plan) {
+		plan.AccessKeySecret = types.StringNull()
 	}
-	if rotate || !plan.AccessKeySecret.Equal(state.AccessKeySecret) || !plan.Status.Equal(state.Status) {
-		plan.ModifyTime = types.StringUnknown()
+	if !req.State.Raw.IsNull() {
+		var state apiKeyResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		rotate := rotationRequested(plan, state)
+		if rotate {
+			plan.AccessKeySecret = types.StringUnknown()
+		}
+		if rotate || !plan.AccessKeySecret.Equal(state.AccessKeySecret) || !plan.Status.Equal(state.Status) ||
+			!plan.AccessKeySecretWOVersion.Equal(state.AccessKeySecretWOVersion) {
+			plan.ModifyTime = types.StringUnknown()
+		}
 	}
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -226,11 +271,18 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 
+	secret := plan.AccessKeySecret.ValueString()
+	if usesWriteOnlySecret(plan) {
+		secret = r.writeOnlySecret(ctx, req.Config, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	key, err := r.client.CreateAPIKey(ctx, conns.CreateAPIKeyInput{
 		SecretName:      plan.SecretName.ValueString(),
 		AccessKeyType:   plan.AccessKeyType.ValueString(),
 		AccessKeyID:     plan.AccessKeyID.ValueString(),
-		AccessKeySecret: plan.AccessKeySecret.ValueString(),
+		AccessKeySecret: secret,
 	})
 	// The key exists from here on (even when the create was cancelled after
 	// making it): it goes into state before any further step, so a failure
@@ -290,8 +342,14 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// state, with no read after it.
 	var newSecret string
 	secretChange := false
+	manual := plan.AccessKeyType.ValueString() == conns.KeyTypeManual
 	switch {
-	case plan.AccessKeyType.ValueString() == conns.KeyTypeManual && !plan.AccessKeySecret.Equal(state.AccessKeySecret):
+	case manual && usesWriteOnlySecret(plan) && !plan.AccessKeySecretWOVersion.Equal(state.AccessKeySecretWOVersion):
+		newSecret, secretChange = r.writeOnlySecret(ctx, req.Config, &resp.Diagnostics), true
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	case manual && !usesWriteOnlySecret(plan) && !plan.AccessKeySecret.Equal(state.AccessKeySecret):
 		newSecret, secretChange = plan.AccessKeySecret.ValueString(), true
 	case rotationRequested(plan, state):
 		secretChange = true
@@ -308,6 +366,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	} else {
 		// Nothing the API knows about changed but, maybe, the status.
 		state.RotationTriggers, state.Timeouts = plan.RotationTriggers, plan.Timeouts
+		state.AccessKeySecretWOVersion = plan.AccessKeySecretWOVersion
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
 
@@ -387,16 +446,22 @@ func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags
 		return false
 	}
 	model := apiKeyResourceModel{
-		ID:               types.StringValue(key.AccessKeyID),
-		SecretName:       types.StringValue(key.SecretName),
-		AccessKeyType:    types.StringValue(key.AccessKeyType),
-		AccessKeyID:      types.StringValue(key.AccessKeyID),
-		AccessKeySecret:  types.StringValue(key.AccessKeySecret),
-		Status:           types.StringValue(status),
-		RotationTriggers: base.RotationTriggers,
-		CreateTime:       types.StringValue(key.CreatedTime),
-		ModifyTime:       types.StringValue(key.ModifiedTime),
-		Timeouts:         base.Timeouts,
+		ID:              types.StringValue(key.AccessKeyID),
+		SecretName:      types.StringValue(key.SecretName),
+		AccessKeyType:   types.StringValue(key.AccessKeyType),
+		AccessKeyID:     types.StringValue(key.AccessKeyID),
+		AccessKeySecret: types.StringValue(key.AccessKeySecret),
+		// The write-only secret itself is never stored; its version is.
+		AccessKeySecretWO:        types.StringNull(),
+		AccessKeySecretWOVersion: base.AccessKeySecretWOVersion,
+		Status:                   types.StringValue(status),
+		RotationTriggers:         base.RotationTriggers,
+		CreateTime:               types.StringValue(key.CreatedTime),
+		ModifyTime:               types.StringValue(key.ModifiedTime),
+		Timeouts:                 base.Timeouts,
+	}
+	if usesWriteOnlySecret(base) {
+		model.AccessKeySecret = types.StringNull()
 	}
 	d := state.Set(ctx, &model)
 	diags.Append(d...)
@@ -412,6 +477,21 @@ func withTimeout(ctx context.Context, configured func(context.Context, time.Dura
 	d, ds := configured(ctx, def)
 	diags.Append(ds...)
 	return context.WithTimeout(ctx, d)
+}
+
+// usesWriteOnlySecret reports whether the key's secret is the write-only
+// argument, which is never stored.
+func usesWriteOnlySecret(m apiKeyResourceModel) bool { return !m.AccessKeySecretWOVersion.IsNull() }
+
+// writeOnlySecret reads the write-only secret, which only the configuration holds.
+func (r *apiKeyResource) writeOnlySecret(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) string {
+	var secret types.String
+	diags.Append(config.GetAttribute(ctx, path.Root("access_key_secret_wo"), &secret)...)
+	if !diags.HasError() && (secret.IsNull() || secret.IsUnknown()) {
+		diags.AddAttributeError(path.Root("access_key_secret_wo"), "Missing write-only secret",
+			"access_key_secret_wo_version is set, so access_key_secret_wo must be set to a known value.")
+	}
+	return secret.ValueString()
 }
 
 // rotationRequested reports whether an auto key's triggers changed.

@@ -372,7 +372,7 @@ func TestAccAPIKey_invalidConfig(t *testing.T) {
 		"manual without secret": {
 			body: `access_key_type = "manual"
   access_key_id = "my_key_id"`,
-			want: `access_key_secret is required when access_key_type is "manual"`,
+			want: `access_key_secret (or the write-only access_key_secret_wo) is required when access_key_type is "manual"`,
 		},
 		"secret too short": {
 			body: `access_key_type = "manual"

@@ -1,0 +1,99 @@
+package apigateway_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
+)
+
+func writeOnlyKeyConfig(name, id, secret string, version int) string {
+	return fmt.Sprintf(`
+resource "tencentcloud_api_gateway_api_key" "test" {
+  secret_name                  = %q
+  access_key_type              = "manual"
+  access_key_id                = %q
+  access_key_secret_wo         = %q
+  access_key_secret_wo_version = %d
+}
+`, name, id, secret, version)
+}
+
+// The write-only secret reaches the API on create and on a version bump,
+// and never the plan or the state.
+func TestAccAPIKey_writeOnlySecret(t *testing.T) {
+	env := acctest.New(t)
+	name, id := acctest.RandomName(), acctest.RandomManualKeyID()
+	secret1, secret2, secret3 := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
+	noSecretInState := acctest.StateDoesNotContain(secret1, secret2, secret3)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_11_0)},
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(writeOnlyKeyConfig(name, id, secret1, 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						acctest.PlanDoesNotContain(secret1),
+						plancheck.ExpectKnownValue(testAddress, attr("access_key_secret"), knownvalue.Null()),
+						env.MarkCalls(),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCalls("CreateApiKey"),
+					env.ExpectRemoteSecret(id, secret1),
+					statecheck.ExpectKnownValue(testAddress, attr("access_key_secret"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAddress, attr("access_key_secret_wo"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAddress, attr("access_key_secret_wo_version"), knownvalue.Int64Exact(1)),
+					noSecretInState,
+				},
+			},
+			{
+				// A new version sends the new secret: one UpdateApiKey.
+				Config: env.Config(writeOnlyKeyConfig(name, id, secret2, 2)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+						acctest.PlanDoesNotContain(secret1, secret2),
+						env.MarkCalls(),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCalls("UpdateApiKey"),
+					env.ExpectRemoteSecret(id, secret2),
+					noSecretInState,
+				},
+			},
+			{
+				// Without a version bump, a changed write-only value plans nothing.
+				Config:   env.Config(writeOnlyKeyConfig(name, id, secret3, 2)),
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// A Terraform that predates write-only arguments gets a clear error that
+// names the versions needed, before any API call.
+func TestAccAPIKey_writeOnlyNeedsNewerCLI(t *testing.T) {
+	env := acctest.New(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipAbove(tfversion.Version1_10_0)},
+		Steps: []resource.TestStep{{
+			Config:      env.Config(writeOnlyKeyConfig(acctest.RandomName(), acctest.RandomManualKeyID(), acctest.RandomManualKeySecret(), 1)),
+			PlanOnly:    true,
+			ExpectError: regexp.MustCompile(`needs\s+Terraform\s+1.11\s+or\s+later,\s+or\s+OpenTofu\s+1.11\s+or\s+later`),
+		}},
+	})
+	env.AssertNoCalls(t)
+}
