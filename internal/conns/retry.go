@@ -36,7 +36,10 @@ func newRateLimiters(perSecond int) *rateLimiters {
 	if perSecond <= 0 {
 		perSecond = DefaultRateLimit
 	}
-	return &rateLimiters{perSecond: rate.Limit(perSecond), burst: perSecond, byAction: map[string]*rate.Limiter{}}
+	// A burst of one spaces calls evenly. A larger burst would let each new
+	// provider process (Terraform starts one per walk) spend a full second's
+	// worth at once, on top of what the previous process just used.
+	return &rateLimiters{perSecond: rate.Limit(perSecond), burst: 1, byAction: map[string]*rate.Limiter{}}
 }
 
 // wait blocks until the action may be called, or the context ends.

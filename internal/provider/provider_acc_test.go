@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -72,5 +73,35 @@ func TestAccProvider_schema(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("schema output lacks %s", want)
 		}
+	}
+}
+
+// A rejected credential is reported with its SecretId (never its key) and
+// what to check.
+func TestAccProvider_authFailure(t *testing.T) {
+	env := acctest.New(t)
+	if env.Emulator == nil {
+		t.Skip("needs the emulator: it is given a wrong key on purpose")
+	}
+	const wrongKey = "ThisIsNotTheRightSecretKey000"
+	block := fmt.Sprintf(`
+provider "tencentcloud" {
+  secret_id  = %q
+  secret_key = %q
+  endpoints = {
+    apigateway = %q
+  }
+}
+`, env.Emulator.SecretID(), wrongKey, env.Endpoint)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: block + keyConfig,
+			ExpectError: regexp.MustCompile(`(?s)AuthFailure.SignatureFailure.*SecretId\s+` + regexp.QuoteMeta(env.Emulator.SecretID()) +
+				`.*check\s+that\s+the\s+SecretId\s+and\s+SecretKey`),
+		}},
+	})
+	if keys := env.Emulator.Keys(); len(keys) != 0 {
+		t.Fatalf("expected no key, got %d", len(keys))
 	}
 }

@@ -1,0 +1,218 @@
+// Package examples_test validates every Terraform configuration under
+// examples/ with the pinned CLI and the provider built from this checkout,
+// so that the examples (and the docs generated from them) cannot drift from
+// the provider's schema.
+package examples_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
+)
+
+func TestMain(m *testing.M) { acctest.RunTests(m) }
+
+// TestExamplesValidate runs `terraform fmt -check` and `terraform validate`
+// in a copy of each directory under examples/ that holds .tf files, with a
+// required_providers block for tcapigw/tencentcloud added where the files
+// have none. Directories are found at run time, so new examples are covered
+// without changing this test. Examples that need a newer CLI than
+// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments) are
+// skipped with the reason.
+func TestExamplesValidate(t *testing.T) {
+	cli := acctest.NewCLI(t) // skips without TF_ACC; builds the provider once
+	version := cliVersion(t, cli)
+
+	root := repoRoot(t)
+	examples := filepath.Join(root, "examples")
+	dirs := exampleDirs(t, examples)
+	if len(dirs) == 0 {
+		t.Fatalf("no .tf files under %s", examples)
+	}
+	for _, dir := range dirs {
+		rel, err := filepath.Rel(examples, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
+			t.Parallel()
+			files := readTF(t, dir)
+			if need, why := required(filepath.ToSlash(rel), files, version.openTofu); version.less(need) {
+				t.Skipf("%s needs %s %s or later; TF_ACC_TERRAFORM_PATH is %s", why, version.product(), need, version)
+			}
+
+			work := acctest.NewCLI(t)
+			hasRequiredProviders := false
+			for name, text := range files {
+				if err := os.WriteFile(filepath.Join(work.Dir, name), []byte(text), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				hasRequiredProviders = hasRequiredProviders || requiredProvidersBlock.MatchString(text)
+			}
+			if out, err := work.Run(nil, "fmt", "-check", "-diff", "-no-color"); err != nil {
+				t.Errorf("examples/%s is not formatted (make generate formats it): %v\n%s", rel, err, out)
+			}
+			if !hasRequiredProviders {
+				header := fmt.Sprintf("terraform {\n  required_providers {\n    tencentcloud = {\n      source = %q\n    }\n  }\n}\n", acctest.ProviderSource)
+				if err := os.WriteFile(filepath.Join(work.Dir, "zz_required_providers.tf"), []byte(header), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if out, err := work.Run(nil, "validate", "-no-color"); err != nil {
+				t.Fatalf("terraform validate of examples/%s failed: %v\n%s", rel, err, out)
+			}
+		})
+	}
+}
+
+var (
+	requiredProvidersBlock = regexp.MustCompile(`(?m)^\s*required_providers\s*\{`)
+	ephemeralBlock         = regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)
+	writeOnlyArgument      = regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)
+)
+
+// required returns the oldest CLI version that can validate an example,
+// and why.
+func required(rel string, files map[string]string, openTofu bool) (need cliVer, why string) {
+	ephemeral, writeOnly := strings.HasPrefix(rel, "ephemeral-resources/"), false
+	for _, text := range files {
+		ephemeral = ephemeral || ephemeralBlock.MatchString(text)
+		writeOnly = writeOnly || writeOnlyArgument.MatchString(text)
+	}
+	switch {
+	case writeOnly:
+		return cliVer{major: 1, minor: 11}, "a write-only argument"
+	case ephemeral && openTofu:
+		return cliVer{major: 1, minor: 11}, "an ephemeral resource"
+	case ephemeral:
+		return cliVer{major: 1, minor: 10}, "an ephemeral resource"
+	}
+	return cliVer{}, ""
+}
+
+// cliVer is a CLI's major and minor version.
+type cliVer struct {
+	major, minor int
+	openTofu     bool
+	text         string
+}
+
+func (v cliVer) less(o cliVer) bool {
+	return v.major < o.major || v.major == o.major && v.minor < o.minor
+}
+
+func (v cliVer) product() string {
+	if v.openTofu {
+		return "OpenTofu"
+	}
+	return "Terraform"
+}
+
+func (v cliVer) String() string {
+	if v.text != "" {
+		return v.product() + " " + v.text
+	}
+	return fmt.Sprintf("%d.%d", v.major, v.minor)
+}
+
+// cliVersion asks the CLI for its version (`version -json`; OpenTofu
+// answers with the same field).
+func cliVersion(t *testing.T, cli *acctest.CLI) cliVer {
+	t.Helper()
+	out, err := cli.Run(nil, "version", "-json")
+	if err != nil {
+		t.Fatalf("terraform version -json: %v\n%s", err, out)
+	}
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	// Warnings (e.g. about the CLI configuration) may precede the JSON.
+	if i := strings.Index(out, "{"); i >= 0 {
+		out = out[i:]
+	}
+	if err := json.NewDecoder(strings.NewReader(out)).Decode(&v); err != nil {
+		t.Fatalf("terraform version -json: %v\n%s", err, out)
+	}
+	parts := strings.SplitN(v.Version, ".", 3)
+	if len(parts) < 2 {
+		t.Fatalf("terraform version -json: unexpected version %q", v.Version)
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		t.Fatalf("terraform version -json: unexpected version %q", v.Version)
+	}
+	binary := filepath.Base(os.Getenv("TF_ACC_TERRAFORM_PATH"))
+	return cliVer{major: major, minor: minor, openTofu: strings.Contains(binary, "tofu"), text: v.Version}
+}
+
+// repoRoot is the directory of the module's go.mod.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the test's directory")
+		}
+		dir = parent
+	}
+}
+
+// exampleDirs lists, sorted, the directories under root that hold .tf files.
+func exampleDirs(t *testing.T, root string) []string {
+	t.Helper()
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && path != root && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir // .terraform and the like
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".tf") {
+			if dir := filepath.Dir(path); !slices.Contains(dirs, dir) {
+				dirs = append(dirs, dir)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(dirs)
+	return dirs
+}
+
+// readTF reads the .tf files of one directory (not its subdirectories).
+func readTF(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := make(map[string]string, len(names))
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[filepath.Base(name)] = string(b)
+	}
+	return files
+}
