@@ -147,7 +147,7 @@ func run(o options) error {
 			fmt.Printf("N=%d %s ...\n", n, step.name)
 			wall, peak, err := tf.run(dir, step.args...)
 			if err != nil {
-				return fmt.Errorf("N=%d %s: %w", n, step.name, err)
+				return fmt.Errorf("%s of %d keys: %w", step.name, n, err)
 			}
 			p := phase{n: n, name: step.name, wall: wall, calls: emu.CallCounts(), peakRSS: peak}
 			for _, c := range emu.Calls() {
@@ -164,7 +164,7 @@ func run(o options) error {
 			phases = append(phases, p)
 		}
 		if left := len(emu.Keys()); left != 0 {
-			return fmt.Errorf("N=%d: %d keys left after destroy", n, left)
+			return fmt.Errorf("%d of %d keys left after destroy", left, n)
 		}
 	}
 
