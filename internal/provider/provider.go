@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -35,7 +36,10 @@ const (
 	EnvAPIGatewayEndpoint = "TENCENTCLOUD_APIGATEWAY_ENDPOINT"
 )
 
-var _ provider.Provider = (*tencentCloudProvider)(nil)
+var (
+	_ provider.Provider                       = (*tencentCloudProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*tencentCloudProvider)(nil)
+)
 
 type tencentCloudProvider struct {
 	version string
@@ -161,7 +165,11 @@ func (p *tencentCloudProvider) Resources(context.Context) []func() resource.Reso
 }
 
 func (p *tencentCloudProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return nil
+	return apigateway.DataSources()
+}
+
+func (p *tencentCloudProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return apigateway.EphemeralResources()
 }
 
 // resolveConfig picks each setting from the provider block, then the

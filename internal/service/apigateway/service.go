@@ -1,11 +1,31 @@
 // Package apigateway holds the resources of TencentCloud API Gateway.
 package apigateway
 
-import "github.com/hashicorp/terraform-plugin-framework/resource"
+import (
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+)
 
 // Resources lists the service's resource constructors for the provider.
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		newAPIKeyResource,
+	}
+}
+
+// DataSources lists the service's data source constructors for the provider.
+func DataSources() []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		newAPIKeyDataSource,
+		newAPIKeysDataSource,
+	}
+}
+
+// EphemeralResources lists the service's ephemeral resource constructors for
+// the provider.
+func EphemeralResources() []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newAPIKeyEphemeralResource,
 	}
 }

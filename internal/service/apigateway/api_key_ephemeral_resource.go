@@ -1,0 +1,97 @@
+package apigateway
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
+)
+
+var _ ephemeral.EphemeralResourceWithConfigure = (*apiKeyEphemeralResource)(nil)
+
+func newAPIKeyEphemeralResource() ephemeral.EphemeralResource { return &apiKeyEphemeralResource{} }
+
+// apiKeyEphemeralResource reads an existing key, secret included, for use in
+// the same run only: Terraform keeps its result in memory and writes it to
+// neither the plan nor the state. There is nothing to renew or close: the
+// key outlives the run.
+type apiKeyEphemeralResource struct {
+	client *conns.Client
+}
+
+func (e *apiKeyEphemeralResource) Metadata(_ context.Context, req ephemeral.MetadataRequest, resp *ephemeral.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_gateway_api_key"
+}
+
+func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads an existing API Gateway API key, with its secret, without storing anything in the plan or the state " +
+			"(one `DescribeApiKey` call each time Terraform opens it). Feed `access_key_secret` to write-only arguments, provider " +
+			"configuration or other ephemeral values. Needs Terraform 1.10 or OpenTofu 1.11 or later.",
+		Attributes: map[string]schema.Attribute{
+			"access_key_id": schema.StringAttribute{
+				MarkdownDescription: "The key ID (`AccessKeyId`) of the key to read. The key must exist.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The key ID.",
+				Computed:            true,
+			},
+			"secret_name": schema.StringAttribute{
+				MarkdownDescription: "The key's name.",
+				Computed:            true,
+			},
+			"access_key_type": schema.StringAttribute{
+				MarkdownDescription: "`auto` (the service generated the ID and secret) or `manual`.",
+				Computed:            true,
+			},
+			"access_key_secret": schema.StringAttribute{
+				MarkdownDescription: "The key secret.",
+				Computed:            true,
+				Sensitive:           true,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`on` (enabled) or `off` (disabled).",
+				Computed:            true,
+			},
+			"create_time": schema.StringAttribute{
+				MarkdownDescription: "When the key was created (ISO 8601, UTC).",
+				Computed:            true,
+			},
+			"modify_time": schema.StringAttribute{
+				MarkdownDescription: "When the key was last changed (ISO 8601, UTC).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (e *apiKeyEphemeralResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	client, diags := conns.FromProviderData(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	e.client = client
+}
+
+func (e *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
+	var cfg apiKeyModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	key, errDiag := describeKey(ctx, e.client, cfg.AccessKeyID.ValueString())
+	if errDiag != nil {
+		resp.Diagnostics.Append(errDiag)
+		return
+	}
+	model, diags := newAPIKeyModel(key)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
+}
