@@ -47,7 +47,7 @@ func TestExamplesValidate(t *testing.T) {
 			t.Parallel()
 			files := readTF(t, dir)
 			if need, why := required(filepath.ToSlash(rel), files, version.openTofu); version.less(need) {
-				t.Skipf("%s needs %s %s or later; TF_ACC_TERRAFORM_PATH is %s", why, version.product(), need, version)
+				t.Skipf("the example has %s: it needs %s %s or later; TF_ACC_TERRAFORM_PATH is %s", why, version.product(), need, version)
 			}
 
 			work := acctest.NewCLI(t)
@@ -88,15 +88,19 @@ func required(rel string, files map[string]string, openTofu bool) (need cliVer, 
 		ephemeral = ephemeral || ephemeralBlock.MatchString(text)
 		writeOnly = writeOnly || writeOnlyArgument.MatchString(text)
 	}
-	switch {
-	case writeOnly:
-		return cliVer{major: 1, minor: 11}, "a write-only argument"
-	case ephemeral && openTofu:
-		return cliVer{major: 1, minor: 11}, "an ephemeral resource"
-	case ephemeral:
-		return cliVer{major: 1, minor: 10}, "an ephemeral resource"
+	var reasons []string
+	if ephemeral {
+		reasons = append(reasons, "an ephemeral resource")
+		need = cliVer{major: 1, minor: 10}
+		if openTofu {
+			need = cliVer{major: 1, minor: 11}
+		}
 	}
-	return cliVer{}, ""
+	if writeOnly {
+		reasons = append(reasons, "a write-only argument")
+		need = cliVer{major: 1, minor: 11}
+	}
+	return need, strings.Join(reasons, " and ")
 }
 
 // cliVer is a CLI's major and minor version.
