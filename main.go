@@ -6,6 +6,8 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
+	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -18,15 +20,25 @@ var (
 	commit  = "none"
 )
 
-func main() {
-	var debug bool
+// memoryLimit is a soft limit for the Go runtime (unless GOMEMLIMIT is
+// set). Terraform sends some RPCs for every resource at once; with the
+// default GC pacing alone, a plan over hundreds of keys lets the heap double
+// past what the provider actually holds.
+const memoryLimit = 40 << 20
 
-	flag.BoolVar(&debug, "debug", false, "start the provider with support for debuggers like delve")
+func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+
+	var debugMode bool
+
+	flag.BoolVar(&debugMode, "debug", false, "start the provider with support for debuggers like delve")
 	flag.Parse()
 
 	opts := providerserver.ServeOpts{
 		Address:         "registry.terraform.io/tcapigw/tencentcloud",
-		Debug:           debug,
+		Debug:           debugMode,
 		ProtocolVersion: 6,
 	}
 

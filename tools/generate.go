@@ -9,6 +9,6 @@ package tools
 // Format the Terraform examples used in the documentation.
 //go:generate terraform fmt -recursive ../examples/
 
-// Generate the registry documentation under docs/ from the provider schema,
-// examples/ and templates/.
-//go:generate tfplugindocs generate --provider-dir .. --provider-name tencentcloud
+// Generate the registry documentation under docs/ from the provider schema
+// (exported by the pinned OpenTofu, see docs.sh), examples/ and templates/.
+//go:generate bash docs.sh

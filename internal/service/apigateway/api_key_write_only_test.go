@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -14,16 +15,28 @@ import (
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
 )
 
-func writeOnlyKeyConfig(name, id, secret string, version int) string {
+// writeOnlyKeyConfig takes the secret from an ephemeral variable, as a
+// pipeline would, so that the configuration itself holds no secret.
+func writeOnlyKeyConfig(name, id string, version int) string {
 	return fmt.Sprintf(`
+variable "secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
 resource "tencentcloud_api_gateway_api_key" "test" {
   secret_name                  = %q
   access_key_type              = "manual"
   access_key_id                = %q
-  access_key_secret_wo         = %q
+  access_key_secret_wo         = var.secret
   access_key_secret_wo_version = %d
 }
-`, name, id, secret, version)
+`, name, id, version)
+}
+
+func secretVariable(secret string) config.Variables {
+	return config.Variables{"secret": config.StringVariable(secret)}
 }
 
 // The write-only secret reaches the API on create and on a version bump,
@@ -40,7 +53,8 @@ func TestAccAPIKey_writeOnlySecret(t *testing.T) {
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: env.Config(writeOnlyKeyConfig(name, id, secret1, 1)),
+				Config:          env.Config(writeOnlyKeyConfig(name, id, 1)),
+				ConfigVariables: secretVariable(secret1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						acctest.PlanDoesNotContain(secret1),
@@ -59,7 +73,8 @@ func TestAccAPIKey_writeOnlySecret(t *testing.T) {
 			},
 			{
 				// A new version sends the new secret: one UpdateApiKey.
-				Config: env.Config(writeOnlyKeyConfig(name, id, secret2, 2)),
+				Config:          env.Config(writeOnlyKeyConfig(name, id, 2)),
+				ConfigVariables: secretVariable(secret2),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
@@ -75,8 +90,9 @@ func TestAccAPIKey_writeOnlySecret(t *testing.T) {
 			},
 			{
 				// Without a version bump, a changed write-only value plans nothing.
-				Config:   env.Config(writeOnlyKeyConfig(name, id, secret3, 2)),
-				PlanOnly: true,
+				Config:          env.Config(writeOnlyKeyConfig(name, id, 2)),
+				ConfigVariables: secretVariable(secret3),
+				PlanOnly:        true,
 			},
 		},
 	})
@@ -90,7 +106,15 @@ func TestAccAPIKey_writeOnlyNeedsNewerCLI(t *testing.T) {
 		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipAbove(tfversion.Version1_10_0)},
 		Steps: []resource.TestStep{{
-			Config:      env.Config(writeOnlyKeyConfig(acctest.RandomName(), acctest.RandomManualKeyID(), acctest.RandomManualKeySecret(), 1)),
+			Config: env.Config(fmt.Sprintf(`
+resource "tencentcloud_api_gateway_api_key" "test" {
+  secret_name                  = %q
+  access_key_type              = "manual"
+  access_key_id                = %q
+  access_key_secret_wo         = %q
+  access_key_secret_wo_version = 1
+}
+`, acctest.RandomName(), acctest.RandomManualKeyID(), acctest.RandomManualKeySecret())),
 			PlanOnly:    true,
 			ExpectError: regexp.MustCompile(`needs\s+Terraform\s+1.11\s+or\s+later,\s+or\s+OpenTofu\s+1.11\s+or\s+later`),
 		}},
