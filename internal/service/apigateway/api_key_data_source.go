@@ -88,42 +88,13 @@ func (d *apiKeyDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 		MarkdownDescription: "Reads one existing API Gateway API key, with its secret, by its key ID (one `DescribeApiKey` call). " +
 			"The secret is sensitive but, as for every data source, stored in the state: to use a secret without storing it, " +
 			"use the `tencentcloud_api_gateway_api_key` ephemeral resource.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: dataSourceKeyAttributes(map[string]schema.Attribute{
 			"access_key_id": schema.StringAttribute{
 				MarkdownDescription: "The key ID (`AccessKeyId`) of the key to read. The key must exist.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The key ID.",
-				Computed:            true,
-			},
-			"secret_name": schema.StringAttribute{
-				MarkdownDescription: "The key's name.",
-				Computed:            true,
-			},
-			"access_key_type": schema.StringAttribute{
-				MarkdownDescription: "`auto` (the service generated the ID and secret) or `manual`.",
-				Computed:            true,
-			},
-			"access_key_secret": schema.StringAttribute{
-				MarkdownDescription: "The key secret.",
-				Computed:            true,
-				Sensitive:           true,
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "`on` (enabled) or `off` (disabled).",
-				Computed:            true,
-			},
-			"create_time": schema.StringAttribute{
-				MarkdownDescription: "When the key was created (ISO 8601, UTC).",
-				Computed:            true,
-			},
-			"modify_time": schema.StringAttribute{
-				MarkdownDescription: "When the key was last changed (ISO 8601, UTC).",
-				Computed:            true,
-			},
-		},
+		}, "id"),
 	}
 }
 

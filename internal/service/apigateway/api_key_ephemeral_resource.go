@@ -32,42 +32,13 @@ func (e *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 		MarkdownDescription: "Reads an existing API Gateway API key, with its secret, without storing anything in the plan or the state " +
 			"(one `DescribeApiKey` call each time Terraform opens it). Feed `access_key_secret` to write-only arguments, provider " +
 			"configuration or other ephemeral values. Needs Terraform 1.10 or OpenTofu 1.11 or later.",
-		Attributes: map[string]schema.Attribute{
+		Attributes: ephemeralKeyAttributes(map[string]schema.Attribute{
 			"access_key_id": schema.StringAttribute{
 				MarkdownDescription: "The key ID (`AccessKeyId`) of the key to read. The key must exist.",
 				Required:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
-			"id": schema.StringAttribute{
-				MarkdownDescription: "The key ID.",
-				Computed:            true,
-			},
-			"secret_name": schema.StringAttribute{
-				MarkdownDescription: "The key's name.",
-				Computed:            true,
-			},
-			"access_key_type": schema.StringAttribute{
-				MarkdownDescription: "`auto` (the service generated the ID and secret) or `manual`.",
-				Computed:            true,
-			},
-			"access_key_secret": schema.StringAttribute{
-				MarkdownDescription: "The key secret.",
-				Computed:            true,
-				Sensitive:           true,
-			},
-			"status": schema.StringAttribute{
-				MarkdownDescription: "`on` (enabled) or `off` (disabled).",
-				Computed:            true,
-			},
-			"create_time": schema.StringAttribute{
-				MarkdownDescription: "When the key was created (ISO 8601, UTC).",
-				Computed:            true,
-			},
-			"modify_time": schema.StringAttribute{
-				MarkdownDescription: "When the key was last changed (ISO 8601, UTC).",
-				Computed:            true,
-			},
-		},
+		}, "id"),
 	}
 }
 

@@ -105,37 +105,7 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "The matching keys, in the order the API lists them.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"access_key_id": schema.StringAttribute{
-							MarkdownDescription: "The key ID.",
-							Computed:            true,
-						},
-						"secret_name": schema.StringAttribute{
-							MarkdownDescription: "The key's name.",
-							Computed:            true,
-						},
-						"access_key_type": schema.StringAttribute{
-							MarkdownDescription: "`auto` or `manual`.",
-							Computed:            true,
-						},
-						"access_key_secret": schema.StringAttribute{
-							MarkdownDescription: "The key secret.",
-							Computed:            true,
-							Sensitive:           true,
-						},
-						"status": schema.StringAttribute{
-							MarkdownDescription: "`on` (enabled) or `off` (disabled).",
-							Computed:            true,
-						},
-						"create_time": schema.StringAttribute{
-							MarkdownDescription: "When the key was created (ISO 8601, UTC).",
-							Computed:            true,
-						},
-						"modify_time": schema.StringAttribute{
-							MarkdownDescription: "When the key was last changed (ISO 8601, UTC).",
-							Computed:            true,
-						},
-					},
+					Attributes: dataSourceKeyAttributes(map[string]schema.Attribute{}, "access_key_id"),
 				},
 			},
 		},
