@@ -422,5 +422,8 @@ func render(o options, phases []phase, startup, schemaWall time.Duration, sizes 
 	}
 	fmt.Fprintf(&b, "| provider peak resident memory, any phase | %.1f MiB | < 64 MB |\n", float64(peak)/1024)
 	b.WriteString("\nPeak memory is the provider process's VmHWM, sampled from /proc every 50 ms while Terraform runs.\n")
+	b.WriteString("\n`terraform destroy` first refreshes every key (N `DescribeApiKey` calls, one walk) and only then disables and " +
+		"deletes them (N `DisableApiKey` and N `DeleteApiKey` calls, pipelined in a second walk), so it takes two floors: " +
+		"a ratio near 2 is Terraform's order of work, not the provider's. `destroy -refresh=false` measures the destroy walk alone.\n")
 	return b.String()
 }
