@@ -69,4 +69,3 @@ func TestAPIErrorSaysWhatToCheck(t *testing.T) {
 		})
 	}
 }
-
