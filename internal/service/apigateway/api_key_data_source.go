@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
@@ -59,6 +60,27 @@ func newAPIKeyModel(key *conns.APIKey) (apiKeyModel, diag.Diagnostics) {
 	}, diags
 }
 
+// readKeyModel reads the key that a configuration names by access_key_id,
+// for the data source and the ephemeral resource; nil on error.
+func readKeyModel(ctx context.Context, client *conns.Client, config tfsdk.Config) (*apiKeyModel, diag.Diagnostics) {
+	var cfg apiKeyModel
+	diags := config.Get(ctx, &cfg)
+	if diags.HasError() {
+		return nil, diags
+	}
+	key, errDiag := describeKey(ctx, client, cfg.AccessKeyID.ValueString())
+	if errDiag != nil {
+		diags.Append(errDiag)
+		return nil, diags
+	}
+	model, d := newAPIKeyModel(key)
+	diags.Append(d...)
+	if diags.HasError() {
+		return nil, diags
+	}
+	return &model, diags
+}
+
 // describeKey reads one key for a data source or ephemeral resource. A key
 // that does not exist is an error here (unlike in the resource, which drops
 // it from state): the configuration names a key that must exist.
@@ -105,20 +127,9 @@ func (d *apiKeyDataSource) Configure(_ context.Context, req datasource.Configure
 }
 
 func (d *apiKeyDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg apiKeyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	key, errDiag := describeKey(ctx, d.client, cfg.AccessKeyID.ValueString())
-	if errDiag != nil {
-		resp.Diagnostics.Append(errDiag)
-		return
-	}
-	model, diags := newAPIKeyModel(key)
+	model, diags := readKeyModel(ctx, d.client, req.Config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if model != nil {
+		resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }

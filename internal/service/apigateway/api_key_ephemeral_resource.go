@@ -49,20 +49,9 @@ func (e *apiKeyEphemeralResource) Configure(_ context.Context, req ephemeral.Con
 }
 
 func (e *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var cfg apiKeyModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	key, errDiag := describeKey(ctx, e.client, cfg.AccessKeyID.ValueString())
-	if errDiag != nil {
-		resp.Diagnostics.Append(errDiag)
-		return
-	}
-	model, diags := newAPIKeyModel(key)
+	model, diags := readKeyModel(ctx, e.client, req.Config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
+	if model != nil {
+		resp.Diagnostics.Append(resp.Result.Set(ctx, model)...)
 	}
-	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
 }
