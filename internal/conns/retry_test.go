@@ -136,10 +136,10 @@ func TestCreateWithLostAnswerAdoptsTheKey(t *testing.T) {
 	}
 }
 
-// With every answer to CreateApiKey lost but nothing carried out either,
-// the client creates again; a manual key found with another secret is not
-// adopted.
-func TestCreateWithLostAnswerRetriesWhenNothingWasCreated(t *testing.T) {
+// Transient failures (nothing carried out) make the client create again,
+// ending with exactly one key; after a lost answer, a manual key found with
+// another secret is not adopted.
+func TestCreateRetriesFailuresAndAdoptsOnlyItsOwnKey(t *testing.T) {
 	t.Parallel()
 	client, emu := newEmulatorClient(t)
 	emu.SetFaults(emulator.Faults{Seed: 5, TransientRate: 0.7, Actions: []string{"CreateApiKey"}})

@@ -33,7 +33,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 				Steps: []resource.TestStep{{
 					Config:      `provider "tencentcloud" {` + "\n" + tc.block + "\n}\n" + keyConfig,
 					PlanOnly:    true,
-					ExpectError: regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(tc.want), " ", `\s+`)),
+					ExpectError: acctest.WordsRegexp(tc.want),
 				}},
 			})
 		})

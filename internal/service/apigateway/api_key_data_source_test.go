@@ -98,7 +98,7 @@ data "tencentcloud_api_gateway_api_key" "test" {
   access_key_id = %q
 }
 `, id)),
-			ExpectError: wordsRegexp(fmt.Sprintf(`API key %q does not exist.`, id)),
+			ExpectError: acctest.WordsRegexp(fmt.Sprintf(`API key %q does not exist.`, id)),
 		}},
 	})
 }

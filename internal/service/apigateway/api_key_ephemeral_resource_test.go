@@ -129,7 +129,7 @@ provider "echo" {
 
 resource "echo" "test" {}
 `),
-			ExpectError: wordsRegexp(fmt.Sprintf(`API key %q does not exist.`, id)),
+			ExpectError: acctest.WordsRegexp(fmt.Sprintf(`API key %q does not exist.`, id)),
 		}},
 	})
 }
@@ -256,7 +256,7 @@ func TestAccAPIKeyEphemeralResource_noSecretInOutput(t *testing.T) {
 			t.Fatalf("the %s holds the secret:\n%s", what, out)
 		}
 	}
-	if !wordsRegexp("access_key_secret_wo = (write-only attribute)").MatchString(outputs["plan"]) {
+	if !acctest.WordsRegexp("access_key_secret_wo = (write-only attribute)").MatchString(outputs["plan"]) {
 		t.Errorf("the plan does not show access_key_secret_wo as write-only:\n%s", outputs["plan"])
 	}
 	if key, err := env.RemoteKey(id); err != nil || key == nil || key.AccessKeySecret != sourceSecret {

@@ -39,15 +39,6 @@ resource "tencentcloud_api_gateway_api_key" "test" {
 `, name, id, secret)
 }
 
-// wordsRegexp matches a message whatever line breaks the CLI puts between its words.
-func wordsRegexp(message string) *regexp.Regexp {
-	words := strings.Fields(message)
-	for i, w := range words {
-		words[i] = regexp.QuoteMeta(w)
-	}
-	return regexp.MustCompile(strings.Join(words, `\s+`))
-}
-
 func attr(name string) tfjsonpath.Path { return tfjsonpath.New(name) }
 
 func TestAccAPIKey_auto(t *testing.T) {
@@ -441,7 +432,7 @@ resource "tencentcloud_api_gateway_api_key" "test" {
 }
 `, tc.body)),
 					PlanOnly:    true,
-					ExpectError: wordsRegexp(tc.want),
+					ExpectError: acctest.WordsRegexp(tc.want),
 				}},
 			})
 			env.AssertNoCalls(t)
@@ -454,7 +445,7 @@ resource "tencentcloud_api_gateway_api_key" "test" {
 			Steps: []resource.TestStep{{
 				Config:      env.Config(`resource "tencentcloud_api_gateway_api_key" "test" { secret_name = "" }`),
 				PlanOnly:    true,
-				ExpectError: wordsRegexp(`string length must be at least 1`),
+				ExpectError: acctest.WordsRegexp(`string length must be at least 1`),
 			}},
 		})
 		env.AssertNoCalls(t)
@@ -535,7 +526,7 @@ func TestAccAPIKey_apiErrorsExplainWhatToDo(t *testing.T) {
 			{
 				PreConfig:   func() { env.Emulator.SetKeyBoundToUsagePlan(id, true) },
 				Config:      env.ProviderBlock(),
-				ExpectError: wordsRegexp(`still bound to a usage plan`),
+				ExpectError: acctest.WordsRegexp(`still bound to a usage plan`),
 			},
 			{
 				// Unbound, the key is destroyed.

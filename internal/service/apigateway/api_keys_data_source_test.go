@@ -261,7 +261,7 @@ data "tencentcloud_api_gateway_api_keys" "test" {
 }
 `, tc.body)),
 					PlanOnly:    true,
-					ExpectError: wordsRegexp(tc.want),
+					ExpectError: acctest.WordsRegexp(tc.want),
 				}},
 			})
 			env.AssertNoCalls(t)
@@ -344,7 +344,7 @@ output "exposed" {
 }
 `, value)))
 		out, err := cli.Run(nil, "plan", "-no-color")
-		if err == nil || !wordsRegexp("Output refers to sensitive values").MatchString(out) {
+		if err == nil || !acctest.WordsRegexp("Output refers to sensitive values").MatchString(out) {
 			t.Errorf("an output of %s without sensitive = true was not refused (err: %v):\n%s", value, err, out)
 		}
 		if strings.Contains(out, secret) {
