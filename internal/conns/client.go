@@ -28,6 +28,8 @@ type Client struct {
 	// secrets are masked from every log line written with a call's context.
 	secrets  []string
 	limiters *rateLimiters
+	// reads gathers ReadAPIKey calls into shared calls (batch.go).
+	reads *readBatcher
 }
 
 // New builds the client. It never calls the API.
@@ -73,6 +75,7 @@ func New(cfg Config) (*Client, error) {
 		credentialID: id,
 		limiters:     newRateLimiters(cfg.RateLimit),
 	}
+	c.reads = newReadBatcher(c)
 	for _, s := range []string{key, token} {
 		if s != "" {
 			c.secrets = append(c.secrets, s)
@@ -113,6 +116,12 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 	secrets := append(append([]string(nil), c.secrets...), o.secrets...)
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
 	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+
+	if isWrite(o.action) {
+		// No read answered before this write may answer one after it.
+		c.reads.beginWrite()
+		defer c.reads.endWrite()
+	}
 
 	var zero T
 	for attempt := 1; ; attempt++ {

@@ -310,7 +310,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	key, err := r.client.DescribeAPIKey(ctx, state.ID.ValueString())
+	// ReadAPIKey shares calls with the other keys of the walk; a key it
+	// reports missing was confirmed missing by its own DescribeApiKey.
+	key, err := r.client.ReadAPIKey(ctx, state.ID.ValueString())
 	if conns.IsNotFound(err) {
 		// Deleted outside Terraform: drop it so the next plan creates it again.
 		resp.State.RemoveResource(ctx)

@@ -1,11 +1,14 @@
-// Command tcbench measures the provider with the pinned Terraform CLI
-// against the emulator at the API's rate limit, and writes the figures to a
-// Markdown file (make bench writes BENCHMARKS.md).
+// Command tcbench measures the provider with the pinned CLIs (Terraform,
+// OpenTofu) against the emulator at the API's rate limit, and writes the
+// figures to a Markdown file (make bench writes BENCHMARKS.md).
 //
-// For N keys it times apply, a refreshing plan and destroy, counts the API
-// calls by action, and compares each wall time with its rate-limit floor:
-// the calls of the busiest action divided by the limit. It also measures
-// the provider's start-up, binary size and peak memory.
+// For N keys and each CLI it times apply, a refreshing plan and destroy,
+// counts the API calls by action, and compares each wall time with its
+// rate-limit floor (the calls of the busiest action divided by the limit)
+// and with the same command against the emulator without a rate limit and
+// the provider's rate_limit raised: the CLI's own walk, which no provider
+// can beat. It also measures the provider's start-up, binary size and peak
+// memory.
 package main
 
 import (
@@ -36,7 +39,7 @@ const (
 )
 
 type options struct {
-	terraform   string
+	clis        []string
 	out         string
 	sizes       []int
 	parallelism int
@@ -45,8 +48,8 @@ type options struct {
 
 func main() {
 	var o options
-	var sizes string
-	flag.StringVar(&o.terraform, "terraform", "", "path of the pinned Terraform CLI (required)")
+	var sizes, clis string
+	flag.StringVar(&clis, "terraform", "", "paths of the pinned CLIs (Terraform or OpenTofu), comma-separated (required)")
 	flag.StringVar(&o.out, "out", "BENCHMARKS.md", "Markdown file to write")
 	flag.StringVar(&sizes, "n", "100,500", "numbers of keys, comma-separated")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
@@ -60,7 +63,12 @@ func main() {
 		}
 		o.sizes = append(o.sizes, n)
 	}
-	if o.terraform == "" {
+	for _, c := range strings.Split(clis, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			o.clis = append(o.clis, c)
+		}
+	}
+	if len(o.clis) == 0 {
 		fmt.Fprintln(os.Stderr, "tcbench: -terraform is required")
 		os.Exit(2)
 	}
@@ -70,7 +78,11 @@ func main() {
 	}
 }
 
-// phase is one measured Terraform command.
+// noLimitRate is the provider's rate_limit (its maximum) in the no-limit
+// reference runs, where the emulator enforces no limit either.
+const noLimitRate = 1000
+
+// phase is one measured command, at the API's rate limit and without one.
 type phase struct {
 	n        int
 	name     string
@@ -80,6 +92,37 @@ type phase struct {
 	floor    time.Duration
 	busiest  string
 	limitHit int // RequestLimitExceeded answers the emulator gave
+
+	// The same command against the emulator without a rate limit.
+	freeWall  time.Duration
+	freeCalls map[string]int
+}
+
+// cliResult is every figure of one CLI.
+type cliResult struct {
+	version    string
+	schemaWall time.Duration
+	phases     []phase
+}
+
+// steps are the measured commands, in order, for one N.
+func steps(parallelism int) []struct {
+	name string
+	args []string
+} {
+	p := fmt.Sprintf("-parallelism=%d", parallelism)
+	return []struct {
+		name string
+		args []string
+	}{
+		{"apply", []string{"apply", "-auto-approve", "-no-color", p}},
+		{"refresh-plan", []string{"plan", "-detailed-exitcode", "-no-color", p}},
+		{"destroy", []string{"destroy", "-auto-approve", "-no-color", p}},
+		// The CLI refreshes every key before destroying: the same
+		// destroy without that walk shows the destroy walk alone.
+		{"re-apply", []string{"apply", "-auto-approve", "-no-color", p}},
+		{"destroy -refresh=false", []string{"destroy", "-refresh=false", "-auto-approve", "-no-color", p}},
+	}
 }
 
 func run(o options) error {
@@ -114,71 +157,92 @@ func run(o options) error {
 	if err := os.WriteFile(cliConf, []byte(fmt.Sprintf("provider_installation {\n  dev_overrides {\n    \"tcapigw/tencentcloud\" = %q\n  }\n  direct {}\n}\n", pluginDir)), 0o600); err != nil {
 		return err
 	}
-	tf := &terraformCLI{path: o.terraform, cliConf: cliConf}
 
-	startup, schemaWall, err := measureStartup(binary, tf, work, o.startups)
+	startup, err := measureStartup(binary, o.startups)
 	if err != nil {
 		return err
 	}
 
-	var phases []phase
-	for _, n := range o.sizes {
-		dir := filepath.Join(work, fmt.Sprintf("n%d", n))
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+	results := make([]cliResult, 0, len(o.clis))
+	for ci, cliPath := range o.clis {
+		tf := &terraformCLI{path: cliPath, cliConf: cliConf}
+		version, _ := exec.Command(cliPath, "version").Output()
+		res := cliResult{version: firstLine(string(version))}
+		fmt.Printf("== %s\n", res.version)
+		if res.schemaWall, err = measureSchema(tf, filepath.Join(work, fmt.Sprintf("schema%d", ci))); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config(endpoint, emu, n)), 0o600); err != nil {
-			return err
-		}
-		steps := []struct {
-			name string
-			args []string
-		}{
-			{"apply", []string{"apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}},
-			{"refresh-plan", []string{"plan", "-detailed-exitcode", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}},
-			{"destroy", []string{"destroy", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}},
-			// Terraform refreshes every key before destroying: the same
-			// destroy without that walk shows the provider's own part.
-			{"re-apply", []string{"apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}},
-			{"destroy -refresh=false", []string{"destroy", "-refresh=false", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", o.parallelism)}},
-		}
-		for _, step := range steps {
-			emu.ResetCalls()
-			fmt.Printf("N=%d %s ...\n", n, step.name)
-			wall, peak, err := tf.run(dir, step.args...)
+		for _, n := range o.sizes {
+			limited, err := runSteps(tf, emu, endpoint, filepath.Join(work, fmt.Sprintf("cli%d-n%d", ci, n)), n, o.parallelism, false)
 			if err != nil {
-				return fmt.Errorf("%s of %d keys: %w", step.name, n, err)
+				return err
 			}
-			p := phase{n: n, name: step.name, wall: wall, calls: emu.CallCounts(), peakRSS: peak}
-			for _, c := range emu.Calls() {
-				if c.ErrorCode == "RequestLimitExceeded" {
-					p.limitHit++
-				}
+			free, err := runSteps(tf, emu, endpoint, filepath.Join(work, fmt.Sprintf("cli%d-n%d-free", ci, n)), n, o.parallelism, true)
+			if err != nil {
+				return err
 			}
-			for action, count := range p.calls {
-				if floor := time.Duration(float64(count) / emulator.DefaultRateLimit * float64(time.Second)); floor > p.floor {
-					p.floor, p.busiest = floor, action
-				}
+			for i := range limited {
+				limited[i].freeWall, limited[i].freeCalls = free[i].wall, free[i].calls
 			}
-			fmt.Printf("  %s, calls %v\n", wall.Round(time.Millisecond), p.calls)
-			phases = append(phases, p)
+			res.phases = append(res.phases, limited...)
 		}
-		if left := len(emu.Keys()); left != 0 {
-			return fmt.Errorf("%d of %d keys left after destroy", left, n)
-		}
+		results = append(results, res)
 	}
 
 	sizes, err := fileSizes(binary, stripped)
 	if err != nil {
 		return err
 	}
-	tfVersion, _ := exec.Command(o.terraform, "version").Output()
-	report := render(o, phases, startup, schemaWall, sizes, firstLine(string(tfVersion)))
+	report := render(o, results, startup, sizes)
 	if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil { //nolint:gosec // a report for the repository
 		return err
 	}
 	fmt.Printf("wrote %s\n", o.out)
 	return nil
+}
+
+// runSteps applies, plans and destroys n keys in dir: at the API's rate
+// limit, or (free) with neither the emulator nor the provider limiting.
+func runSteps(tf *terraformCLI, emu *emulator.Server, endpoint, dir string, n, parallelism int, free bool) ([]phase, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	rateLimit, mode := 0, "at 20/s"
+	if free {
+		rateLimit, mode = noLimitRate, "no limit"
+		emu.SetRateLimit(-1)
+	} else {
+		emu.SetRateLimit(emulator.DefaultRateLimit)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config(endpoint, emu, n, rateLimit)), 0o600); err != nil {
+		return nil, err
+	}
+	var phases []phase
+	for _, step := range steps(parallelism) {
+		emu.ResetCalls()
+		fmt.Printf("N=%d %s (%s) ...\n", n, step.name, mode)
+		wall, peak, err := tf.run(dir, step.args...)
+		if err != nil {
+			return nil, fmt.Errorf("%s of %d keys (%s): %w", step.name, n, mode, err)
+		}
+		p := phase{n: n, name: step.name, wall: wall, calls: emu.CallCounts(), peakRSS: peak}
+		for _, c := range emu.Calls() {
+			if c.ErrorCode == "RequestLimitExceeded" {
+				p.limitHit++
+			}
+		}
+		for action, count := range p.calls {
+			if floor := time.Duration(float64(count) / emulator.DefaultRateLimit * float64(time.Second)); floor > p.floor {
+				p.floor, p.busiest = floor, action
+			}
+		}
+		fmt.Printf("  %s, calls %v\n", wall.Round(time.Millisecond), p.calls)
+		phases = append(phases, p)
+	}
+	if left := len(emu.Keys()); left != 0 {
+		return nil, fmt.Errorf("%d of %d keys left after destroy (%s)", left, n, mode)
+	}
+	return phases, nil
 }
 
 func goBuild(out string, flags ...string) error {
@@ -189,7 +253,11 @@ func goBuild(out string, flags ...string) error {
 	return cmd.Run()
 }
 
-func config(endpoint string, emu *emulator.Server, n int) string {
+func config(endpoint string, emu *emulator.Server, n, rateLimit int) string {
+	limit := ""
+	if rateLimit > 0 {
+		limit = fmt.Sprintf("\n  rate_limit = %d", rateLimit)
+	}
 	return fmt.Sprintf(`terraform {
   required_providers {
     tencentcloud = {
@@ -200,7 +268,7 @@ func config(endpoint string, emu *emulator.Server, n int) string {
 
 provider "tencentcloud" {
   secret_id  = %q
-  secret_key = %q
+  secret_key = %q%s
   endpoints = {
     apigateway = %q
   }
@@ -210,7 +278,7 @@ resource "tencentcloud_api_gateway_api_key" "bench" {
   count       = %d
   secret_name = "bench-${count.index}"
 }
-`, emu.SecretID(), emu.SecretKey(), endpoint, n)
+`, emu.SecretID(), emu.SecretKey(), limit, endpoint, n)
 }
 
 type terraformCLI struct {
@@ -297,47 +365,49 @@ func vmHWM(statusFile string) int64 {
 }
 
 // measureStartup times how long the provider binary takes from exec to its
-// plugin handshake line (the provider's own start-up), and the wall time of
-// `terraform providers schema -json`.
-func measureStartup(binary string, tf *terraformCLI, work string, runs int) (time.Duration, time.Duration, error) {
+// plugin handshake line (the provider's own start-up).
+func measureStartup(binary string, runs int) (time.Duration, error) {
 	var handshakes []time.Duration
 	for i := 0; i < runs; i++ {
 		cmd := exec.Command(binary)
 		cmd.Env = append(os.Environ(), magicCookieKey+"="+magicCookieValue, "PLUGIN_PROTOCOL_VERSIONS=6")
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 		start := time.Now()
 		if err := cmd.Start(); err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 		line, err := bufio.NewReader(stdout).ReadString('\n')
 		elapsed := time.Since(start)
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		if err != nil || !strings.Contains(line, "|6|") {
-			return 0, 0, fmt.Errorf("no plugin handshake from the provider (got %q): %v", line, err)
+			return 0, fmt.Errorf("no plugin handshake from the provider (got %q): %v", line, err)
 		}
 		handshakes = append(handshakes, elapsed)
 	}
+	return median(handshakes), nil
+}
 
-	dir := filepath.Join(work, "schema")
+// measureSchema times `providers schema -json` as a whole (median of 5).
+func measureSchema(tf *terraformCLI, dir string) (time.Duration, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte("terraform {\n  required_providers {\n    tencentcloud = {\n      source = \"tcapigw/tencentcloud\"\n    }\n  }\n}\n"), 0o600); err != nil {
-		return 0, 0, err
+		return 0, err
 	}
-	var schemaWalls []time.Duration
+	var walls []time.Duration
 	for i := 0; i < 5; i++ {
 		wall, _, err := tf.run(dir, "providers", "schema", "-json")
 		if err != nil {
-			return 0, 0, err
+			return 0, err
 		}
-		schemaWalls = append(schemaWalls, wall)
+		walls = append(walls, wall)
 	}
-	return median(handshakes), median(schemaWalls), nil
+	return median(walls), nil
 }
 
 func median(ds []time.Duration) time.Duration {
@@ -385,45 +455,150 @@ func machine() string {
 	return fmt.Sprintf("%d cores (%s)%s, %s %s/%s", runtime.NumCPU(), cpu, mem, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
-func render(o options, phases []phase, startup, schemaWall time.Duration, sizes []int64, tfVersion string) string {
+// Targets at the largest N (issue 12): calls and wall time against the
+// floor or the no-limit reference.
+const (
+	targetPlanCalls      = 60
+	targetPlanVsFree     = 1.3
+	targetDestroyVsFloor = 1.25
+	targetApplyVsFloor   = 1.2
+)
+
+func render(o options, results []cliResult, startup time.Duration, sizes []int64) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Benchmarks\n\n")
-	fmt.Fprintf(&b, "Produced by `make bench` (`go run ./internal/benchmark/cmd/tcbench -terraform bin/terraform-1.5.7/terraform -out BENCHMARKS.md`) on %s.\n\n", time.Now().UTC().Format("2006-01-02"))
-	fmt.Fprintf(&b, "Machine: %s. Terraform: %s, `-parallelism=%d`. ", machine(), tfVersion, o.parallelism)
-	fmt.Fprintf(&b, "API: the local emulator at its limit of %d requests per second per action; the provider's own limiter is at its default, %d per second.\n\n", emulator.DefaultRateLimit, emulator.DefaultRateLimit)
-	fmt.Fprintf(&b, "The rate-limit floor of a phase is the calls of its busiest action divided by %d per second: no client can be faster. Ratio = wall time ÷ floor (target: ≤ 1.2 at N = 500).\n\n", emulator.DefaultRateLimit)
-	b.WriteString("| N | phase | wall time | API calls by action | busiest action | floor | ratio | RequestLimitExceeded answers | provider peak RSS |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
-	for _, p := range phases {
-		actions := make([]string, 0, len(p.calls))
-		for a := range p.calls {
-			actions = append(actions, a)
-		}
-		sort.Strings(actions)
-		parts := make([]string, len(actions))
-		for i, a := range actions {
-			parts[i] = fmt.Sprintf("%s %d", a, p.calls[a])
-		}
-		ratio := "n/a"
-		if p.floor > 0 {
-			ratio = fmt.Sprintf("%.2f", p.wall.Seconds()/p.floor.Seconds())
-		}
-		fmt.Fprintf(&b, "| %d | %s | %.1f s | %s | %s | %.1f s | %s | %d | %.1f MiB |\n",
-			p.n, p.name, p.wall.Seconds(), strings.Join(parts, ", "), p.busiest, p.floor.Seconds(), ratio, p.limitHit, float64(p.peakRSS)/1024)
+	fmt.Fprintf(&b, "Produced by `make bench` (`go run ./internal/benchmark/cmd/tcbench -terraform <CLI>,<CLI>,… -out BENCHMARKS.md`) on %s.\n\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(&b, "Machine: %s. Every CLI runs with `-parallelism=%d`.\n\n", machine(), o.parallelism)
+	fmt.Fprintf(&b, "Each command runs twice against the local emulator: **at 20/s**, the emulator's limit of %d requests per second per action with the provider's "+
+		"own limiter at its default (%d per second), and **no limit**, the emulator unlimited and the provider's `rate_limit` at %d. The no-limit wall time is "+
+		"the CLI's own walk with this provider, which no API can beat.\n\n", emulator.DefaultRateLimit, emulator.DefaultRateLimit, noLimitRate)
+	fmt.Fprintf(&b, "The rate-limit floor of a phase is the calls of its busiest action divided by %d per second: no client can be faster. "+
+		"÷ floor = wall time at 20/s ÷ floor; ÷ no limit = wall time at 20/s ÷ wall time without a limit.\n\n", emulator.DefaultRateLimit)
+	b.WriteString("A refresh reads keys in shared calls (`ReadAPIKey` in `internal/conns/batch.go`): reads that arrive together share one " +
+		"`DescribeApiKeysStatus` filtered on their IDs, and after 20 reads a process lists the whole account (100 keys a call) when it holds at most " +
+		"10 keys per key read, and answers the rest of the walk from that listing. A key missing from a shared answer is confirmed by its own `DescribeApiKey`.\n\n")
+
+	largest := 0
+	for _, n := range o.sizes {
+		largest = max(largest, n)
 	}
-	b.WriteString("\n| measure | value | target |\n|---|---|---|\n")
+	b.WriteString("## Targets at N = " + strconv.Itoa(largest) + "\n\n")
+	b.WriteString("| CLI | refresh plan: calls (≤ 60) | refresh plan: ÷ no limit (≤ 1.3) | destroy: ÷ floor (≤ 1.25) | apply: ÷ floor (≤ 1.2) |\n|---|---|---|---|---|\n")
+	for _, r := range results {
+		get := func(name string) *phase {
+			for i := range r.phases {
+				if p := &r.phases[i]; p.n == largest && p.name == name {
+					return p
+				}
+			}
+			return nil
+		}
+		plan, destroy, apply := get("refresh-plan"), get("destroy"), get("apply")
+		if plan == nil || destroy == nil || apply == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.version,
+			verdict(float64(totalCalls(plan.calls)), targetPlanCalls, "%.0f"),
+			verdict(ratio(plan.wall, plan.freeWall), targetPlanVsFree, "%.2f"),
+			verdict(ratio(destroy.wall, destroy.floor), targetDestroyVsFloor, "%.2f"),
+			verdict(ratio(apply.wall, apply.floor), targetApplyVsFloor, "%.2f"))
+	}
+
+	for _, r := range results {
+		fmt.Fprintf(&b, "\n## %s\n\n", r.version)
+		b.WriteString("| N | phase | API calls at 20/s | wall at 20/s | floor | ÷ floor | wall, no limit | ÷ no limit | API calls, no limit | RequestLimitExceeded | provider peak RSS |\n")
+		b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|\n")
+		for _, p := range r.phases {
+			fmt.Fprintf(&b, "| %d | %s | %s | %.1f s | %.1f s | %s | %.1f s | %s | %s | %d | %.1f MiB |\n",
+				p.n, p.name, callList(p.calls), p.wall.Seconds(), p.floor.Seconds(), fmtRatio(ratio(p.wall, p.floor)),
+				p.freeWall.Seconds(), fmtRatio(ratio(p.wall, p.freeWall)), callList(p.freeCalls), p.limitHit, float64(p.peakRSS)/1024)
+		}
+		if len(o.sizes) > 1 {
+			small, big := o.sizes[0], o.sizes[len(o.sizes)-1]
+			fmt.Fprintf(&b, "\nScaling from N = %d to N = %d (%.0f× the keys): ", small, big, float64(big)/float64(small))
+			var parts []string
+			for _, s := range steps(o.parallelism) {
+				var a, c *phase
+				for i := range r.phases {
+					if r.phases[i].name == s.name && r.phases[i].n == small {
+						a = &r.phases[i]
+					}
+					if r.phases[i].name == s.name && r.phases[i].n == big {
+						c = &r.phases[i]
+					}
+				}
+				if a == nil || c == nil {
+					continue
+				}
+				parts = append(parts, fmt.Sprintf("%s wall %s (no limit %s), calls %s",
+					s.name, fmtRatio(ratio(c.wall, a.wall)), fmtRatio(ratio(c.freeWall, a.freeWall)),
+					fmtRatio(float64(totalCalls(c.calls))/float64(max(1, totalCalls(a.calls))))))
+			}
+			b.WriteString(strings.Join(parts, "; ") + ".\n")
+		}
+		fmt.Fprintf(&b, "\n`providers schema -json`, whole command (median of 5): %.0f ms.\n", float64(r.schemaWall.Milliseconds()))
+	}
+
+	b.WriteString("\n## Provider\n\n| measure | value | target |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| provider start-up: exec to plugin handshake (median of %d) | %.1f ms | < 100 ms |\n", o.startups, float64(startup.Microseconds())/1000)
-	fmt.Fprintf(&b, "| `terraform providers schema -json`, whole command (median of 5) | %.0f ms | |\n", float64(schemaWall.Milliseconds()))
 	fmt.Fprintf(&b, "| binary size, `go build` | %.1f MB | |\n", float64(sizes[0])/1e6)
 	fmt.Fprintf(&b, "| binary size, release flags (`-trimpath -ldflags=\"-s -w\"`, as goreleaser builds) | %.1f MB | < 40 MB |\n", float64(sizes[1])/1e6)
 	var peak int64
-	for _, p := range phases {
-		peak = max(peak, p.peakRSS)
+	for _, r := range results {
+		for _, p := range r.phases {
+			peak = max(peak, p.peakRSS)
+		}
 	}
-	fmt.Fprintf(&b, "| provider peak resident memory, any phase | %.1f MiB | < 64 MB |\n", float64(peak)/1024)
-	b.WriteString("\nPeak memory is the provider process's VmHWM, sampled from /proc every 50 ms while Terraform runs.\n")
-	b.WriteString("\n`terraform destroy` first refreshes every key (N `DescribeApiKey` calls, one walk) and only then disables and " +
-		"deletes them (N `DisableApiKey` and N `DeleteApiKey` calls, pipelined in a second walk), so it takes two floors: " +
-		"a ratio near 2 is Terraform's order of work, not the provider's. `destroy -refresh=false` measures the destroy walk alone.\n")
+	fmt.Fprintf(&b, "| provider peak resident memory, any phase at 20/s | %.1f MiB | < 64 MB |\n", float64(peak)/1024)
+	b.WriteString("\nPeak memory is the provider process's VmHWM, sampled from /proc every 50 ms while the CLI runs.\n")
+	b.WriteString("\n`destroy` first runs a refreshing plan walk (shared reads: a few calls) and only then disables and deletes every key " +
+		"(N `DisableApiKey` and N `DeleteApiKey` calls, pipelined in the apply walk), so its floor is that of the destroy walk; " +
+		"`destroy -refresh=false` measures the destroy walk alone. Apply and destroy are bound by the write actions' 20/s: their floor does not move " +
+		"with N's reads, and their no-limit time is the CLI's walk.\n")
 	return b.String()
+}
+
+func callList(calls map[string]int) string {
+	actions := make([]string, 0, len(calls))
+	for a := range calls {
+		actions = append(actions, a)
+	}
+	sort.Strings(actions)
+	parts := make([]string, len(actions))
+	for i, a := range actions {
+		parts[i] = fmt.Sprintf("%s %d", a, calls[a])
+	}
+	return strings.Join(parts, ", ")
+}
+
+func totalCalls(calls map[string]int) int {
+	n := 0
+	for _, c := range calls {
+		n += c
+	}
+	return n
+}
+
+// ratio is a/b, or 0 when b is zero.
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return a.Seconds() / b.Seconds()
+}
+
+func fmtRatio(r float64) string {
+	if r == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", r)
+}
+
+// verdict formats a measured value with whether it meets its target.
+func verdict(v, target float64, format string) string {
+	mark := "✅"
+	if v > target {
+		mark = "❌"
+	}
+	return fmt.Sprintf(format+" %s", v, mark)
 }
