@@ -182,3 +182,72 @@ func TestDescribeApiKeysStatusFilters(t *testing.T) {
 		})
 	}
 }
+
+// The AccessKeyId filter takes many values at once (one batched read of up
+// to 100 keys): values are OR-ed, unknown and repeated values add nothing,
+// other filters still apply (AND), and paging counts the matches only.
+func TestDescribeApiKeysStatusManyFilterValues(t *testing.T) {
+	t.Parallel()
+	e := start(t, emulator.Options{RateLimit: -1, KeyQuota: 1000})
+	cli := e.client(t)
+	var all []string
+	for i := range 250 {
+		id := fmt.Sprintf("many_key_%03d", i)
+		e.emu.PutKey(emulator.Key{AccessKeyID: id, AccessKeySecret: "many_secret_" + id, AccessKeyType: "manual",
+			SecretName: fmt.Sprintf("group-%d", i%3), Enabled: i%2 == 0})
+		all = append(all, id)
+	}
+	// Every other key from the middle: 100 values, listed in reverse.
+	var wanted []string
+	for i := 50; i < 250; i += 2 {
+		wanted = append(wanted, all[i])
+	}
+	reversed := slices.Clone(wanted)
+	slices.Reverse(reversed)
+	values := append(append(slices.Clone(reversed), "no_such_key", "many_key_999"), wanted[:5]...)
+
+	page, err := listKeys(cli, common.Int64Ptr(100), nil, filter("AccessKeyId", values...))
+	must(t, err)
+	if got := ids(page.ApiKeySet); !slices.Equal(got, wanted) || *page.TotalCount != 100 {
+		t.Fatalf("100 IDs: got %d keys (total %d), want the %d asked for in creation order", len(got), *page.TotalCount, len(wanted))
+	}
+	for _, k := range page.ApiKeySet {
+		if *k.AccessKeySecret != "many_secret_"+*k.AccessKeyId {
+			t.Fatalf("key %s listed without its own secret", *k.AccessKeyId)
+		}
+	}
+
+	// AND across filters, OR within each: IDs of even index are enabled;
+	// group-0 and group-1 names drop a third of them.
+	var enabledNamed []string
+	for i := 50; i < 250; i += 2 {
+		if i%3 != 2 {
+			enabledNamed = append(enabledNamed, all[i])
+		}
+	}
+	page, err = listKeys(cli, common.Int64Ptr(100), nil,
+		filter("AccessKeyId", values...), filter("Status", "1"), filter("SecretName", "group-0", "group-1"))
+	must(t, err)
+	if got := ids(page.ApiKeySet); !slices.Equal(got, enabledNamed) || *page.TotalCount != int64(len(enabledNamed)) {
+		t.Fatalf("IDs AND status AND names: got %v (total %d), want %v", got, *page.TotalCount, enabledNamed)
+	}
+	page, err = listKeys(cli, common.Int64Ptr(100), nil, filter("AccessKeyId", values...), filter("Status", "0"))
+	must(t, err)
+	if len(page.ApiKeySet) != 0 || *page.TotalCount != 0 {
+		t.Fatalf("enabled IDs AND Status 0: got %v, want none", ids(page.ApiKeySet))
+	}
+
+	// Paging over a many-valued filter: 10 a page, the matches only.
+	var paged []string
+	for offset := int64(0); offset < 100; offset += 10 {
+		page, err = listKeys(cli, common.Int64Ptr(10), common.Int64Ptr(offset), filter("AccessKeyId", values...))
+		must(t, err)
+		if *page.TotalCount != 100 {
+			t.Fatalf("offset %d: TotalCount %d, want 100", offset, *page.TotalCount)
+		}
+		paged = append(paged, ids(page.ApiKeySet)...)
+	}
+	if !slices.Equal(paged, wanted) {
+		t.Fatalf("paging over 100 IDs: got %d keys, want the %d asked for", len(paged), len(wanted))
+	}
+}
