@@ -38,7 +38,7 @@ import (
 // each read to its own DescribeApiKey, with its own retries and error.
 const (
 	// batchWindow is how long the first read of a batch waits for others.
-	batchWindow = 5 * time.Millisecond
+	batchWindow = 10 * time.Millisecond
 	// maxBatchKeys is the most AccessKeyId values in one filtered call: one
 	// page of the answer.
 	maxBatchKeys = maxPageSize
