@@ -151,7 +151,7 @@ func TestAccAPIKey_batchedRefreshWithFaults(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					env.Emulator.SetFaults(emulator.Faults{Seed: 20261129, TransientRate: 0.3, DropRate: 0.1,
+					env.Emulator.SetFaults(emulator.Faults{Seed: 20261129, TransientRate: 0.4, DropRate: 0.2,
 						Actions: []string{"DescribeApiKeysStatus", "DescribeApiKey"}})
 				},
 				Config: config,
