@@ -166,7 +166,7 @@ func run(o options) error {
 	results := make([]cliResult, 0, len(o.clis))
 	for ci, cliPath := range o.clis {
 		tf := &terraformCLI{path: cliPath, cliConf: cliConf}
-		version, _ := exec.Command(cliPath, "version").Output()
+		version, _ := tf.command(work, "version").Output()
 		res := cliResult{version: firstLine(string(version))}
 		fmt.Printf("== %s\n", res.version)
 		if res.schemaWall, err = measureSchema(tf, filepath.Join(work, fmt.Sprintf("schema%d", ci))); err != nil {
