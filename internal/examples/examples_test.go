@@ -25,9 +25,9 @@ func TestMain(m *testing.M) { acctest.RunTests(m) }
 // in a copy of each directory under examples/ that holds .tf files, with a
 // required_providers block for tcapigw/tencentcloud added where the files
 // have none. Directories are found at run time, so new examples are covered
-// without changing this test. Examples that need a newer CLI than
-// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments) are
-// skipped with the reason.
+// without changing this test. Files that need a newer CLI than
+// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments, import
+// by identity) are left out with the reason; a directory left empty is skipped.
 func TestExamplesValidate(t *testing.T) {
 	cli := acctest.NewCLI(t) // skips without TF_ACC; builds the provider once
 	version := cliVersion(t, cli)
@@ -45,9 +45,22 @@ func TestExamplesValidate(t *testing.T) {
 		}
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
+			// Files that need a newer CLI are left out, with the reason;
+			// the rest of the directory is still validated.
 			files := readTF(t, dir)
-			if need, why := required(filepath.ToSlash(rel), files, version.openTofu); version.less(need) {
-				t.Skipf("the example has %s: it needs %s %s or later; TF_ACC_TERRAFORM_PATH is %s", why, version.product(), need, version)
+			var tooNew []string
+			for name, text := range files {
+				if need, why := required(filepath.ToSlash(rel), text, version.openTofu); version.less(need) {
+					tooNew = append(tooNew, fmt.Sprintf("%s has %s: it needs %s %s or later", name, why, version.product(), need))
+					delete(files, name)
+				}
+			}
+			slices.Sort(tooNew)
+			if len(files) == 0 {
+				t.Skipf("%s; TF_ACC_TERRAFORM_PATH is %s", strings.Join(tooNew, "; "), version)
+			}
+			for _, reason := range tooNew {
+				t.Logf("left out under %s: %s", version, reason)
 			}
 
 			work := acctest.NewCLI(t)
@@ -78,27 +91,27 @@ var (
 	requiredProvidersBlock = regexp.MustCompile(`(?m)^\s*required_providers\s*\{`)
 	ephemeralBlock         = regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)
 	writeOnlyArgument      = regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)
+	identityImport         = regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)
 )
 
-// required returns the oldest CLI version that can validate an example,
-// and why.
-func required(rel string, files map[string]string, openTofu bool) (need cliVer, why string) {
-	ephemeral, writeOnly := strings.HasPrefix(rel, "ephemeral-resources/"), false
-	for _, text := range files {
-		ephemeral = ephemeral || ephemeralBlock.MatchString(text)
-		writeOnly = writeOnly || writeOnlyArgument.MatchString(text)
-	}
+// required returns the oldest CLI version that can validate one example
+// file, and why.
+func required(rel, text string, openTofu bool) (need cliVer, why string) {
 	var reasons []string
-	if ephemeral {
+	if strings.HasPrefix(rel, "ephemeral-resources/") || ephemeralBlock.MatchString(text) {
 		reasons = append(reasons, "an ephemeral resource")
 		need = cliVer{major: 1, minor: 10}
 		if openTofu {
 			need = cliVer{major: 1, minor: 11}
 		}
 	}
-	if writeOnly {
+	if writeOnlyArgument.MatchString(text) {
 		reasons = append(reasons, "a write-only argument")
 		need = cliVer{major: 1, minor: 11}
+	}
+	if identityImport.MatchString(text) {
+		reasons = append(reasons, "an import block by resource identity")
+		need = cliVer{major: 1, minor: 12}
 	}
 	return need, strings.Join(reasons, " and ")
 }
