@@ -22,12 +22,14 @@ import (
 func TestMain(m *testing.M) { acctest.RunTests(m) }
 
 // TestExamplesValidate runs `terraform fmt -check` and `terraform validate`
-// in a copy of each directory under examples/ that holds .tf files, with a
-// required_providers block for tcapigw/tencentcloud added where the files
-// have none. Directories are found at run time, so new examples are covered
-// without changing this test. Examples that need a newer CLI than
+// in a copy of each directory under examples/ that holds .tf or .tfquery.hcl
+// files, with a required_providers block for tcapigw/tencentcloud added where
+// the files have none. Directories are found at run time, so new examples are
+// covered without changing this test. Examples that need a newer CLI than
 // TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments) are
-// skipped with the reason.
+// skipped with the reason. Query files (`terraform query`, Terraform 1.14+;
+// OpenTofu has no query command) are validated with `validate -query` where
+// the CLI has it, and left out elsewhere.
 func TestExamplesValidate(t *testing.T) {
 	cli := acctest.NewCLI(t) // skips without TF_ACC; builds the provider once
 	version := cliVersion(t, cli)
@@ -46,6 +48,16 @@ func TestExamplesValidate(t *testing.T) {
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
 			files := readTF(t, dir)
+			query := queryFiles(files)
+			if len(query) > 0 && !version.hasQuery() {
+				for _, name := range query {
+					delete(files, name)
+				}
+				if len(files) == 0 {
+					t.Skipf("the example is a query file: it needs `terraform query` (Terraform 1.14 or later; OpenTofu has none); TF_ACC_TERRAFORM_PATH is %s", version)
+				}
+				t.Logf("validating the .tf files only: %v need `terraform query` (Terraform 1.14 or later); TF_ACC_TERRAFORM_PATH is %s", query, version)
+			}
 			if need, why := required(filepath.ToSlash(rel), files, version.openTofu); version.less(need) {
 				t.Skipf("the example has %s: it needs %s %s or later; TF_ACC_TERRAFORM_PATH is %s", why, version.product(), need, version)
 			}
@@ -67,7 +79,11 @@ func TestExamplesValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if out, err := work.Run(nil, "validate", "-no-color"); err != nil {
+			validate := []string{"validate", "-no-color"}
+			if len(queryFiles(files)) > 0 {
+				validate = append(validate, "-query")
+			}
+			if out, err := work.Run(nil, validate...); err != nil {
 				t.Fatalf("terraform validate of examples/%s failed: %v\n%s", rel, err, out)
 			}
 		})
@@ -101,6 +117,25 @@ func required(rel string, files map[string]string, openTofu bool) (need cliVer, 
 		need = cliVer{major: 1, minor: 11}
 	}
 	return need, strings.Join(reasons, " and ")
+}
+
+// queryFiles names the query files (.tfquery.hcl) among files.
+func queryFiles(files map[string]string) []string {
+	var names []string
+	for name := range files {
+		if strings.HasSuffix(name, queryFileSuffix) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+const queryFileSuffix = ".tfquery.hcl"
+
+// hasQuery reports whether the CLI has `terraform query` (Terraform 1.14+).
+func (v cliVer) hasQuery() bool {
+	return !v.openTofu && !v.less(cliVer{major: 1, minor: 14})
 }
 
 // cliVer is a CLI's major and minor version.
@@ -178,7 +213,8 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// exampleDirs lists, sorted, the directories under root that hold .tf files.
+// exampleDirs lists, sorted, the directories under root that hold .tf or
+// .tfquery.hcl files.
 func exampleDirs(t *testing.T, root string) []string {
 	t.Helper()
 	var dirs []string
@@ -189,7 +225,7 @@ func exampleDirs(t *testing.T, root string) []string {
 		if d.IsDir() && path != root && strings.HasPrefix(d.Name(), ".") {
 			return filepath.SkipDir // .terraform and the like
 		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".tf") {
+		if !d.IsDir() && (strings.HasSuffix(d.Name(), ".tf") || strings.HasSuffix(d.Name(), queryFileSuffix)) {
 			if dir := filepath.Dir(path); !slices.Contains(dirs, dir) {
 				dirs = append(dirs, dir)
 			}
@@ -203,13 +239,19 @@ func exampleDirs(t *testing.T, root string) []string {
 	return dirs
 }
 
-// readTF reads the .tf files of one directory (not its subdirectories).
+// readTF reads the .tf and .tfquery.hcl files of one directory (not its
+// subdirectories).
 func readTF(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	names, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	query, err := filepath.Glob(filepath.Join(dir, "*"+queryFileSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names = append(names, query...)
 	files := make(map[string]string, len(names))
 	for _, name := range names {
 		b, err := os.ReadFile(name)
