@@ -50,7 +50,10 @@ func listRequest(t *testing.T, l *apiKeyListResource, limit int64, includeResour
 	ctx := context.Background()
 	var schemaResp list.ListResourceSchemaResponse
 	l.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &schemaResp)
-	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	objectType, ok := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	if !ok {
+		t.Fatalf("the list schema's type is %T, not an object", schemaResp.Schema.Type().TerraformType(ctx))
+	}
 	values := map[string]tftypes.Value{}
 	for name := range objectType.AttributeTypes {
 		values[name] = tftypes.NewValue(tftypes.String, nil)
