@@ -163,3 +163,29 @@ func TestListResultsNeverCarryTheSecret(t *testing.T) {
 		t.Errorf("%d results, want 2", n)
 	}
 }
+
+func TestListReportsAnAPIErrorOnce(t *testing.T) {
+	t.Parallel()
+	l, emu := newTestListResource(t, 3)
+	// A client whose SecretKey the emulator does not accept.
+	client, err := conns.New(conns.Config{SecretID: emulator.DefaultSecretID, SecretKey: "WrongSecretKey000000000000000000000", Endpoint: l.client.Endpoint()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.client = client
+	var stream list.ListResultsStream
+	l.List(context.Background(), listRequest(t, l, 100, true, nil), &stream)
+	var results []list.ListResult
+	for result := range stream.Results {
+		results = append(results, result)
+	}
+	if len(results) != 1 || !results[0].Diagnostics.HasError() {
+		t.Fatalf("got %d results (%v), want one with an error", len(results), results)
+	}
+	if summary := results[0].Diagnostics[0].Summary(); summary != "Error listing API keys" {
+		t.Errorf("error summary %q", summary)
+	}
+	if n := listCalls(emu); n != 1 {
+		t.Errorf("%d DescribeApiKeysStatus calls, want 1 (an authentication failure is not retried)", n)
+	}
+}
