@@ -22,12 +22,13 @@ import (
 func TestMain(m *testing.M) { acctest.RunTests(m) }
 
 // TestExamplesValidate runs `terraform fmt -check` and `terraform validate`
-// in a copy of each directory under examples/ that holds .tf files, with a
-// required_providers block for tcapigw/tencentcloud added where the files
-// have none. Directories are found at run time, so new examples are covered
-// without changing this test. Files that need a newer CLI than
-// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments, import
-// by identity) are left out with the reason; a directory left empty is skipped.
+// in a copy of each directory under examples/ that holds .tf or .tfquery.hcl
+// files, with a required_providers block for tcapigw/tencentcloud added where
+// the files have none. Directories are found at run time, so new examples are
+// covered without changing this test. Files that need a newer CLI than
+// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments, import by
+// identity, query files) are left out with the reason; a directory left empty
+// is skipped. Query files are validated with `validate -query`.
 func TestExamplesValidate(t *testing.T) {
 	cli := acctest.NewCLI(t) // skips without TF_ACC; builds the provider once
 	version := cliVersion(t, cli)
@@ -50,8 +51,12 @@ func TestExamplesValidate(t *testing.T) {
 			files := readTF(t, dir)
 			var tooNew []string
 			for name, text := range files {
-				if need, why := required(filepath.ToSlash(rel), text, version.openTofu); version.less(need) {
-					tooNew = append(tooNew, fmt.Sprintf("%s has %s: it needs %s %s or later", name, why, version.product(), need))
+				if need, why := required(filepath.ToSlash(rel), name, text, version.openTofu); version.less(need) {
+					needs := fmt.Sprintf("%s %s or later", version.product(), need)
+					if need == never {
+						needs = "a CLI that " + version.product() + " does not have"
+					}
+					tooNew = append(tooNew, fmt.Sprintf("%s has %s: it needs %s", name, why, needs))
 					delete(files, name)
 				}
 			}
@@ -80,7 +85,11 @@ func TestExamplesValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if out, err := work.Run(nil, "validate", "-no-color"); err != nil {
+			validate := []string{"validate", "-no-color"}
+			if len(queryFiles(files)) > 0 {
+				validate = append(validate, "-query")
+			}
+			if out, err := work.Run(nil, validate...); err != nil {
 				t.Fatalf("terraform validate of examples/%s failed: %v\n%s", rel, err, out)
 			}
 		})
@@ -94,10 +103,21 @@ var (
 	identityImport         = regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)
 )
 
+// never is a version that no CLI reaches: for features OpenTofu lacks.
+var never = cliVer{major: 1 << 30}
+
 // required returns the oldest CLI version that can validate one example
 // file, and why.
-func required(rel, text string, openTofu bool) (need cliVer, why string) {
+func required(rel, name, text string, openTofu bool) (need cliVer, why string) {
 	var reasons []string
+	if strings.HasSuffix(name, queryFileSuffix) {
+		// `terraform query` came with Terraform 1.14; OpenTofu has none.
+		reasons = append(reasons, "list blocks for `terraform query`")
+		need = cliVer{major: 1, minor: 14}
+		if openTofu {
+			need = never
+		}
+	}
 	if strings.HasPrefix(rel, "ephemeral-resources/") || ephemeralBlock.MatchString(text) {
 		reasons = append(reasons, "an ephemeral resource")
 		need = cliVer{major: 1, minor: 10}
@@ -115,6 +135,20 @@ func required(rel, text string, openTofu bool) (need cliVer, why string) {
 	}
 	return need, strings.Join(reasons, " and ")
 }
+
+// queryFiles names the query files (.tfquery.hcl) among files.
+func queryFiles(files map[string]string) []string {
+	var names []string
+	for name := range files {
+		if strings.HasSuffix(name, queryFileSuffix) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+const queryFileSuffix = ".tfquery.hcl"
 
 // cliVer is a CLI's major and minor version.
 type cliVer struct {
@@ -191,7 +225,8 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// exampleDirs lists, sorted, the directories under root that hold .tf files.
+// exampleDirs lists, sorted, the directories under root that hold .tf or
+// .tfquery.hcl files.
 func exampleDirs(t *testing.T, root string) []string {
 	t.Helper()
 	var dirs []string
@@ -202,7 +237,7 @@ func exampleDirs(t *testing.T, root string) []string {
 		if d.IsDir() && path != root && strings.HasPrefix(d.Name(), ".") {
 			return filepath.SkipDir // .terraform and the like
 		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".tf") {
+		if !d.IsDir() && (strings.HasSuffix(d.Name(), ".tf") || strings.HasSuffix(d.Name(), queryFileSuffix)) {
 			if dir := filepath.Dir(path); !slices.Contains(dirs, dir) {
 				dirs = append(dirs, dir)
 			}
@@ -216,13 +251,19 @@ func exampleDirs(t *testing.T, root string) []string {
 	return dirs
 }
 
-// readTF reads the .tf files of one directory (not its subdirectories).
+// readTF reads the .tf and .tfquery.hcl files of one directory (not its
+// subdirectories).
 func readTF(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	names, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	query, err := filepath.Glob(filepath.Join(dir, "*"+queryFileSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names = append(names, query...)
 	files := make(map[string]string, len(names))
 	for _, name := range names {
 		b, err := os.ReadFile(name)

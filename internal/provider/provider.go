@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,6 +40,7 @@ const (
 var (
 	_ provider.Provider                       = (*tencentCloudProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*tencentCloudProvider)(nil)
+	_ provider.ProviderWithListResources      = (*tencentCloudProvider)(nil)
 )
 
 type tencentCloudProvider struct {
@@ -158,6 +160,7 @@ func (p *tencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	resp.DataSourceData = client
 	resp.ResourceData = client
 	resp.EphemeralResourceData = client
+	resp.ListResourceData = client
 }
 
 func (p *tencentCloudProvider) Resources(context.Context) []func() resource.Resource {
@@ -170,6 +173,10 @@ func (p *tencentCloudProvider) DataSources(context.Context) []func() datasource.
 
 func (p *tencentCloudProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return apigateway.EphemeralResources()
+}
+
+func (p *tencentCloudProvider) ListResources(context.Context) []func() list.ListResource {
+	return apigateway.ListResources()
 }
 
 // resolveConfig picks each setting from the provider block, then the
