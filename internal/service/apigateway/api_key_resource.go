@@ -328,6 +328,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is the key ID, known before the read; it must be set even
+	// when the key turns out to be gone, or the framework reports it missing.
+	setIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 	key, err := r.client.DescribeAPIKey(ctx, state.ID.ValueString())
 	if conns.IsNotFound(err) {
 		// Deleted outside Terraform: drop it so the next plan creates it again.
@@ -437,15 +440,20 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 
 // recordIdentity sets the identity from the key ID in state, on every path
 // that leaves a key in state (a create that failed half-way included).
-// Clients that store no identity (Terraform before 1.12) send none: then
-// identity is nil and there is nothing to set.
 func recordIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	if identity == nil || state.Raw.IsNull() {
+	if state.Raw.IsNull() {
 		return
 	}
 	var id types.String
 	diags.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
-	if id.IsNull() || id.IsUnknown() {
+	setIdentity(ctx, identity, id, diags)
+}
+
+// setIdentity stores the key ID as the identity. Clients that store no
+// identity (Terraform before 1.12) get one all the same: the framework
+// checks for it after every Create and Read, and drops it for them.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String, diags *diag.Diagnostics) {
+	if identity == nil || id.IsNull() || id.IsUnknown() {
 		return
 	}
 	diags.Append(identity.SetAttribute(ctx, path.Root("access_key_id"), id)...)
