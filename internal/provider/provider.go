@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -39,6 +40,7 @@ const (
 var (
 	_ provider.Provider                       = (*tencentCloudProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*tencentCloudProvider)(nil)
+	_ provider.ProviderWithActions            = (*tencentCloudProvider)(nil)
 )
 
 type tencentCloudProvider struct {
@@ -158,6 +160,7 @@ func (p *tencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	resp.DataSourceData = client
 	resp.ResourceData = client
 	resp.EphemeralResourceData = client
+	resp.ActionData = client
 }
 
 func (p *tencentCloudProvider) Resources(context.Context) []func() resource.Resource {
@@ -170,6 +173,10 @@ func (p *tencentCloudProvider) DataSources(context.Context) []func() datasource.
 
 func (p *tencentCloudProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return apigateway.EphemeralResources()
+}
+
+func (p *tencentCloudProvider) Actions(context.Context) []func() action.Action {
+	return apigateway.Actions()
 }
 
 // resolveConfig picks each setting from the provider block, then the

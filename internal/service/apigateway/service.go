@@ -2,6 +2,7 @@
 package apigateway
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -27,5 +28,12 @@ func DataSources() []func() datasource.DataSource {
 func EphemeralResources() []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		newAPIKeyEphemeralResource,
+	}
+}
+
+// Actions lists the service's action constructors for the provider.
+func Actions() []func() action.Action {
+	return []func() action.Action{
+		newAPIKeyRotateAction,
 	}
 }
