@@ -219,6 +219,102 @@ func TestAccAPIKeyRotateAction_manualKeyFromTrigger(t *testing.T) {
 	})
 }
 
+// TestAccAPIKeyRotateAction_managedManualKey shows what the docs say about a
+// manual key that a resource manages and the action rotates. An action
+// cannot change state, so: with access_key_secret, the next plan wants the
+// configured secret back and the next apply sends it; with
+// access_key_secret_wo, nothing is stored to compare, the plan stays empty
+// and the rotated secret stays.
+func TestAccAPIKeyRotateAction_managedManualKey(t *testing.T) {
+	t.Run("access_key_secret is rotated back", func(t *testing.T) {
+		env := acctest.New(t)
+		name, id := acctest.RandomName(), acctest.RandomManualKeyID()
+		configured, rotated := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
+		cfg := env.Config(manualKeyConfig(name, id, configured) + newSecretVariable +
+			rotateOnCreateConfig(testAddress+".id", "access_key_secret_wo = var.new_secret", "first"))
+		vars := config.Variables{"new_secret": config.StringVariable(rotated)}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelowActions,
+			CheckDestroy:             env.CheckDestroy,
+			Steps: []resource.TestStep{
+				{Config: env.Config(manualKeyConfig(name, id, configured))},
+				{
+					Config:          cfg,
+					ConfigVariables: vars,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+						PostApplyPostRefresh: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+						},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						env.ExpectCalls("DescribeApiKey", "UpdateApiKey"),
+						env.ExpectRemoteSecret(id, rotated),
+					},
+					ExpectNonEmptyPlan: true,
+				},
+				{
+					// The next apply: the configured secret goes back.
+					Config:          cfg,
+					ConfigVariables: vars,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+							env.MarkCalls(),
+						},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						env.ExpectCalls("UpdateApiKey"),
+						env.ExpectRemoteSecret(id, configured),
+					},
+				},
+			},
+		})
+	})
+
+	t.Run("access_key_secret_wo keeps the rotated secret", func(t *testing.T) {
+		env := acctest.New(t)
+		name, id := acctest.RandomName(), acctest.RandomManualKeyID()
+		configured, rotated := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
+		cfg := env.Config(writeOnlyKeyConfig(name, id, 1) + newSecretVariable +
+			rotateOnCreateConfig(testAddress+".id", "access_key_secret_wo = var.new_secret", "first"))
+		vars := config.Variables{"secret": config.StringVariable(configured), "new_secret": config.StringVariable(rotated)}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelowActions,
+			CheckDestroy:             env.CheckDestroy,
+			Steps: []resource.TestStep{
+				{Config: env.Config(writeOnlyKeyConfig(name, id, 1)), ConfigVariables: secretVariable(configured)},
+				{
+					Config:          cfg,
+					ConfigVariables: vars,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply:             []plancheck.PlanCheck{env.MarkCalls()},
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						env.ExpectCalls("DescribeApiKey", "UpdateApiKey"),
+						env.ExpectRemoteSecret(id, rotated),
+						acctest.StateDoesNotContain(configured, rotated),
+					},
+				},
+				{
+					Config:          cfg,
+					ConfigVariables: vars,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan(), env.MarkCalls()},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						env.ExpectCallCounts(map[string]int{}),
+						env.ExpectRemoteSecret(id, rotated),
+					},
+				},
+			},
+		})
+	})
+}
+
 // TestAccAPIKeyRotateAction_errors covers the invocations that must fail
 // before any write: each ends with an error and no UpdateApiKey call.
 func TestAccAPIKeyRotateAction_errors(t *testing.T) {
