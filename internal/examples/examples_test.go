@@ -26,8 +26,8 @@ func TestMain(m *testing.M) { acctest.RunTests(m) }
 // required_providers block for tcapigw/tencentcloud added where the files
 // have none. Directories are found at run time, so new examples are covered
 // without changing this test. Examples that need a newer CLI than
-// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments) are
-// skipped with the reason.
+// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments, actions)
+// are skipped with the reason.
 func TestExamplesValidate(t *testing.T) {
 	cli := acctest.NewCLI(t) // skips without TF_ACC; builds the provider once
 	version := cliVersion(t, cli)
@@ -46,6 +46,9 @@ func TestExamplesValidate(t *testing.T) {
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
 			files := readTF(t, dir)
+			if why := unsupported(files, version.openTofu); why != "" {
+				t.Skipf("%s; TF_ACC_TERRAFORM_PATH is %s", why, version)
+			}
 			if need, why := required(filepath.ToSlash(rel), files, version.openTofu); version.less(need) {
 				t.Skipf("the example has %s: it needs %s %s or later; TF_ACC_TERRAFORM_PATH is %s", why, version.product(), need, version)
 			}
@@ -78,15 +81,27 @@ var (
 	requiredProvidersBlock = regexp.MustCompile(`(?m)^\s*required_providers\s*\{`)
 	ephemeralBlock         = regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)
 	writeOnlyArgument      = regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)
+	actionBlock            = regexp.MustCompile(`(?m)^\s*action\s+"`)
 )
+
+// unsupported says why no version of the CLI can validate an example, or "".
+func unsupported(files map[string]string, openTofu bool) string {
+	for _, text := range files {
+		if openTofu && actionBlock.MatchString(text) {
+			return "the example has an action block: OpenTofu has no actions (Terraform 1.14 or later validates it)"
+		}
+	}
+	return ""
+}
 
 // required returns the oldest CLI version that can validate an example,
 // and why.
 func required(rel string, files map[string]string, openTofu bool) (need cliVer, why string) {
-	ephemeral, writeOnly := strings.HasPrefix(rel, "ephemeral-resources/"), false
+	ephemeral, writeOnly, action := strings.HasPrefix(rel, "ephemeral-resources/"), false, false
 	for _, text := range files {
 		ephemeral = ephemeral || ephemeralBlock.MatchString(text)
 		writeOnly = writeOnly || writeOnlyArgument.MatchString(text)
+		action = action || actionBlock.MatchString(text)
 	}
 	var reasons []string
 	if ephemeral {
@@ -99,6 +114,10 @@ func required(rel string, files map[string]string, openTofu bool) (need cliVer, 
 	if writeOnly {
 		reasons = append(reasons, "a write-only argument")
 		need = cliVer{major: 1, minor: 11}
+	}
+	if action {
+		reasons = append(reasons, "an action")
+		need = cliVer{major: 1, minor: 14}
 	}
 	return need, strings.Join(reasons, " and ")
 }
