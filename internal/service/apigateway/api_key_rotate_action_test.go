@@ -21,9 +21,19 @@ import (
 )
 
 // Actions arrived in Terraform 1.14. Terraform 1.5.7 skips these tests, and
-// so does OpenTofu 1.12.6, which reports version 1.12 and has no action
-// blocks, action_trigger or -invoke either.
-var skipBelowActions = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)}
+// so does OpenTofu 1.12.6, which reports version 1.12 and rejects the
+// action block ("Blocks of type "action" are not expected here").
+var skipBelowActions = []tfversion.TerraformVersionCheck{skipWithoutActions{}}
+
+// skipWithoutActions is tfversion.SkipBelow(1.14.0) with the reason.
+type skipWithoutActions struct{}
+
+func (skipWithoutActions) CheckTerraformVersion(ctx context.Context, req tfversion.CheckTerraformVersionRequest, resp *tfversion.CheckTerraformVersionResponse) {
+	tfversion.SkipBelow(tfversion.Version1_14_0).CheckTerraformVersion(ctx, req, resp)
+	if resp.Skip != "" {
+		resp.Skip = "actions need Terraform 1.14 or later (OpenTofu, up to 1.12, has none): " + resp.Skip
+	}
+}
 
 const rotateAction = "tencentcloud_api_gateway_api_key_rotate"
 
