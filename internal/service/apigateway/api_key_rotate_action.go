@@ -54,8 +54,9 @@ func (a *apiKeyRotateAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			},
 			"access_key_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "The new secret, for a `manual` key only (required there; an `auto` key's secret is generated). " +
-					"10–50 letters, digits and underscores. Write-only: Terraform keeps it in neither the plan nor the state, " +
-					"and it accepts ephemeral values.",
+					"10–50 letters, digits and underscores. Write-only: Terraform keeps it in neither the plan nor the state. " +
+					"From an `action_trigger` it accepts ephemeral values; with `terraform apply -invoke`, Terraform 1.14 to 1.16 " +
+					"pass ephemeral values as null, so set it from a `sensitive` variable instead.",
 				Optional:  true,
 				WriteOnly: true,
 				Validators: []validator.String{
