@@ -56,12 +56,6 @@ type actionWriteOnlyServer struct {
 	frameworkServer
 }
 
-var (
-	_ tfprotov6.ProviderServerWithListResource = actionWriteOnlyServer{}
-	_ tfprotov6.ProviderServerWithActions      = actionWriteOnlyServer{}
-	_ tfprotov6.ProviderServerWithStateStores  = actionWriteOnlyServer{}
-)
-
 func (s actionWriteOnlyServer) ValidateActionConfig(ctx context.Context, req *tfprotov6.ValidateActionConfigRequest) (*tfprotov6.ValidateActionConfigResponse, error) {
 	resp, err := s.frameworkServer.ValidateActionConfig(ctx, req)
 	if resp != nil {

@@ -23,7 +23,7 @@ func validateRotateConfig(t *testing.T, server tfprotov6.ProviderServer, secret 
 	if err != nil {
 		t.Fatal(err)
 	}
-	actions, ok := server.(tfprotov6.ProviderServerWithActions)
+	actions, ok := server.(tfprotov6.ActionServer)
 	if !ok {
 		t.Fatalf("%T does not serve actions", server)
 	}
