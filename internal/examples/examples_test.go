@@ -27,7 +27,7 @@ func TestMain(m *testing.M) { acctest.RunTests(m) }
 // the files have none. Directories are found at run time, so new examples are
 // covered without changing this test. Files that need a newer CLI than
 // TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments, import by
-// identity, query files) are left out with the reason; a directory left empty
+// identity, query files, actions) are left out with the reason; a directory left empty
 // is skipped. Query files are validated with `validate -query`.
 func TestExamplesValidate(t *testing.T) {
 	cli := acctest.NewCLI(t) // skips without TF_ACC; builds the provider once
@@ -101,6 +101,7 @@ var (
 	ephemeralBlock         = regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)
 	writeOnlyArgument      = regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)
 	identityImport         = regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)
+	actionBlock            = regexp.MustCompile(`(?m)^\s*action\s+"`)
 )
 
 // never is a version that no CLI reaches: for features OpenTofu lacks.
@@ -132,6 +133,14 @@ func required(rel, name, text string, openTofu bool) (need cliVer, why string) {
 	if identityImport.MatchString(text) {
 		reasons = append(reasons, "an import block by resource identity")
 		need = cliVer{major: 1, minor: 12}
+	}
+	if actionBlock.MatchString(text) {
+		// Actions came with Terraform 1.14; OpenTofu has none.
+		reasons = append(reasons, "an action")
+		need = cliVer{major: 1, minor: 14}
+		if openTofu {
+			need = never
+		}
 	}
 	return need, strings.Join(reasons, " and ")
 }

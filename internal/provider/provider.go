@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -41,6 +42,7 @@ var (
 	_ provider.Provider                       = (*tencentCloudProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*tencentCloudProvider)(nil)
 	_ provider.ProviderWithListResources      = (*tencentCloudProvider)(nil)
+	_ provider.ProviderWithActions            = (*tencentCloudProvider)(nil)
 )
 
 type tencentCloudProvider struct {
@@ -161,6 +163,7 @@ func (p *tencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	resp.ResourceData = client
 	resp.EphemeralResourceData = client
 	resp.ListResourceData = client
+	resp.ActionData = client
 }
 
 func (p *tencentCloudProvider) Resources(context.Context) []func() resource.Resource {
@@ -177,6 +180,10 @@ func (p *tencentCloudProvider) EphemeralResources(context.Context) []func() ephe
 
 func (p *tencentCloudProvider) ListResources(context.Context) []func() list.ListResource {
 	return apigateway.ListResources()
+}
+
+func (p *tencentCloudProvider) Actions(context.Context) []func() action.Action {
+	return apigateway.Actions()
 }
 
 // resolveConfig picks each setting from the provider block, then the

@@ -2,6 +2,7 @@
 package apigateway
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -36,5 +37,12 @@ func EphemeralResources() []func() ephemeral.EphemeralResource {
 func ListResources() []func() list.ListResource {
 	return []func() list.ListResource{
 		newAPIKeyListResource,
+	}
+}
+
+// Actions lists the service's action constructors for the provider.
+func Actions() []func() action.Action {
+	return []func() action.Action{
+		newAPIKeyRotateAction,
 	}
 }
