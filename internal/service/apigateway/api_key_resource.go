@@ -388,26 +388,61 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
-	// The API deletes only disabled keys.
+	// The API deletes only disabled keys. A key that this Delete disabled is
+	// turned back on when the delete then fails (bound to a usage plan,
+	// retries exhausted, timed out, interrupted): a failed destroy or
+	// replacement must not lock out the key's callers.
+	disabledHere := false
 	if state.Status.ValueString() != statusOff {
 		if err := r.client.DisableAPIKey(ctx, id); err != nil {
 			if conns.IsNotFound(err) {
 				return
 			}
-			resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
+			if !conns.IsAmbiguous(err) {
+				resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
+				return
+			}
+			// The disable may have been carried out: restore the key as after a failed delete.
+			r.restoreAfterFailedDelete(ctx, id, err, &resp.Diagnostics)
 			return
 		}
+		disabledHere = true
 	}
 	err := r.client.DeleteAPIKey(ctx, id)
 	if conns.HasCode(err, conns.CodeInvalidStatus) {
 		// Enabled outside Terraform since the last refresh.
-		if err = r.client.DisableAPIKey(ctx, id); err == nil {
+		if err = r.client.DisableAPIKey(ctx, id); err == nil || conns.IsAmbiguous(err) {
+			disabledHere = true
+		}
+		if err == nil {
 			err = r.client.DeleteAPIKey(ctx, id)
 		}
 	}
-	if err != nil && !conns.IsNotFound(err) {
+	switch {
+	case err == nil || conns.IsNotFound(err):
+	case disabledHere:
+		r.restoreAfterFailedDelete(ctx, id, err, &resp.Diagnostics)
+	default:
 		resp.Diagnostics.Append(r.apiError("deleting API key "+id, err))
 	}
+}
+
+// restoreTimeout bounds turning a key back on after a failed delete. It
+// runs on a context of its own: the delete's may have ended already.
+const restoreTimeout = time.Minute
+
+// restoreAfterFailedDelete enables a key that Delete disabled before the
+// delete failed, and reports the failure with the key's resulting status.
+func (r *apiKeyResource) restoreAfterFailedDelete(ctx context.Context, id string, deleteErr error, diags *diag.Diagnostics) {
+	restoreCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), restoreTimeout)
+	defer cancel()
+	err := r.client.EnableAPIKey(restoreCtx, id)
+	if conns.IsNotFound(err) {
+		// The failed delete was carried out after all (its answer was
+		// lost): the key is gone, which is what was asked.
+		return
+	}
+	diags.Append(diagnostics.DeleteFailedAfterDisable(id, deleteErr, err, r.client.CredentialID()))
 }
 
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
