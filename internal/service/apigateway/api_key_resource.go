@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -150,9 +151,14 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Validators:          []validator.String{stringvalidator.OneOf(statusOn, statusOff)},
 			},
 			"rotation_triggers": schema.MapAttribute{
-				MarkdownDescription: "For `auto` keys only: arbitrary values whose change rotates the secret in place (same key ID, new secret), like `keepers` in the random provider.",
-				Optional:            true,
-				ElementType:         types.StringType,
+				MarkdownDescription: "For `auto` keys only: arbitrary values whose change rotates the secret in place (same key ID, new secret), like `keepers` in the random provider. " +
+					"The secret rotates only when the triggers change from one non-empty map to a different one. Setting triggers where there were none " +
+					"(on a key created without them, or just imported) records them without rotating, and removing them rotates nothing, " +
+					"so importing a key never rotates it. An absent `rotation_triggers` and `{}` are the same (stored as `{}`).",
+				Optional: true,
+				// Computed so that an absent map can be planned as {}: both then plan nothing against either.
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 			"create_time": schema.StringAttribute{
 				MarkdownDescription: "When the key was created (ISO 8601, UTC).",
@@ -239,6 +245,14 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if usesWriteOnlySecret(plan) {
 		plan.AccessKeySecret = types.StringNull()
+	}
+	var configTriggers types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation_triggers"), &configTriggers)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if configTriggers.IsNull() {
+		plan.RotationTriggers = noRotationTriggers()
 	}
 	if !req.State.Raw.IsNull() {
 		var state apiKeyResourceModel
@@ -498,6 +512,10 @@ func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags
 	if usesWriteOnlySecret(base) {
 		model.AccessKeySecret = types.StringNull()
 	}
+	if model.RotationTriggers.IsNull() {
+		// Imported, or stored by an earlier version: no triggers is {}.
+		model.RotationTriggers = noRotationTriggers()
+	}
 	d := state.Set(ctx, &model)
 	diags.Append(d...)
 	return !d.HasError()
@@ -529,9 +547,27 @@ func (r *apiKeyResource) writeOnlySecret(ctx context.Context, config tfsdk.Confi
 	return secret.ValueString()
 }
 
-// rotationRequested reports whether an auto key's triggers changed.
+// rotationRequested reports whether an auto key's secret is to rotate: its
+// triggers change from one non-empty map to a different one. Setting
+// triggers where there were none only records them (state holds none after
+// an import: an import must never rotate a live key), and removing them
+// rotates nothing. Unknown triggers may rotate; the apply decides.
 func rotationRequested(plan, state apiKeyResourceModel) bool {
-	return plan.AccessKeyType.ValueString() == conns.KeyTypeAuto && !plan.RotationTriggers.Equal(state.RotationTriggers)
+	if plan.AccessKeyType.ValueString() != conns.KeyTypeAuto || noTriggers(state.RotationTriggers) {
+		return false
+	}
+	if plan.RotationTriggers.IsUnknown() {
+		return true
+	}
+	return !noTriggers(plan.RotationTriggers) && !plan.RotationTriggers.Equal(state.RotationTriggers)
+}
+
+// noTriggers reports whether a known rotation_triggers holds no value.
+func noTriggers(m types.Map) bool { return m.IsNull() || (!m.IsUnknown() && len(m.Elements()) == 0) }
+
+// noRotationTriggers is the value of an absent rotation_triggers.
+func noRotationTriggers() types.Map {
+	return types.MapValueMust(types.StringType, map[string]attr.Value{})
 }
 
 // statusFromAPI maps the API's status number; an undocumented value is an
