@@ -116,7 +116,9 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"access_key_secret": schema.StringAttribute{
-				MarkdownDescription: "The key secret. Required for `manual` keys (10–50 letters, digits and underscores); a change is applied in place with `UpdateApiKey`. Not allowed for `auto` keys, whose secret the service generates (change `rotation_triggers` to rotate it).",
+				MarkdownDescription: "The key secret. Required for `manual` keys (10–50 letters, digits and underscores); a change is applied in place with `UpdateApiKey`, " +
+					"and a secret changed outside Terraform shows in the next plan, which sets this one again. " +
+					"Not allowed for `auto` keys, whose secret the service generates (change `rotation_triggers` to rotate it); for them it is the secret the service reports.",
 				Optional:            true,
 				Computed:            true,
 				Sensitive:           true,
@@ -127,7 +129,10 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: keepState,
 			},
 			"access_key_secret_wo": schema.StringAttribute{
-				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). 10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later.",
+				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). " +
+					"The trade-off: the secret is never read back either, so a secret changed outside Terraform is not detected (the plan stays empty); bump `access_key_secret_wo_version` to send this one again. " +
+					"10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later. " +
+					"Importing such a key: with an `import` block the state never holds the secret; the `terraform import` command stores it until the next apply.",
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
@@ -359,10 +364,14 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	manual := plan.AccessKeyType.ValueString() == conns.KeyTypeManual
 	switch {
 	case manual && usesWriteOnlySecret(plan) && !plan.AccessKeySecretWOVersion.Equal(state.AccessKeySecretWOVersion):
-		newSecret, secretChange = r.writeOnlySecret(ctx, req.Config, &resp.Diagnostics), true
+		secret := r.writeOnlySecret(ctx, req.Config, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		// After an import (or a switch from access_key_secret) the state
+		// still holds the live secret: when it is the configured one there
+		// is nothing to send, only the stored secret to drop.
+		newSecret, secretChange = secret, state.AccessKeySecret.ValueString() != secret
 	case manual && !usesWriteOnlySecret(plan) && !plan.AccessKeySecret.Equal(state.AccessKeySecret):
 		newSecret, secretChange = plan.AccessKeySecret.ValueString(), true
 	case rotationRequested(plan, state):
@@ -381,6 +390,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		// Nothing the API knows about changed but, maybe, the status.
 		state.RotationTriggers, state.Timeouts = plan.RotationTriggers, plan.Timeouts
 		state.AccessKeySecretWOVersion = plan.AccessKeySecretWOVersion
+		if usesWriteOnlySecret(plan) {
+			state.AccessKeySecret = types.StringNull()
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
 

@@ -3,6 +3,7 @@ package apigateway_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
 )
 
 // createOutsideTerraform makes a key through the API, as a console user
@@ -46,14 +48,13 @@ func triggers(values ...string) string {
 	return out + "  }"
 }
 
-// Importing a key and applying a configuration with rotation_triggers
-// records the triggers and never rotates the live key's secret. Changing
-// them afterwards rotates it; removing them rotates nothing.
+// Importing a key with an import block and applying a configuration with
+// rotation_triggers records the triggers and never rotates the live key's
+// secret. Changing them afterwards rotates it; removing them rotates nothing.
 func TestAccAPIKey_importThenTriggersDoesNotRotate(t *testing.T) {
 	env := acctest.New(t)
 	name := acctest.RandomName()
 	key := createOutsideTerraform(t, env, conns.CreateAPIKeyInput{SecretName: name, AccessKeyType: conns.KeyTypeAuto})
-	withTriggers := env.Config(autoKeyConfig(name, "on", triggers("2026-Q4")))
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	rotated := statecheck.CompareValue(compare.ValuesDiffer())
 	kept := statecheck.CompareValue(compare.ValuesSame())
@@ -63,15 +64,7 @@ func TestAccAPIKey_importThenTriggersDoesNotRotate(t *testing.T) {
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
-				// terraform import: state holds no triggers ({}).
-				Config:             withTriggers,
-				ResourceName:       testAddress,
-				ImportState:        true,
-				ImportStateId:      key.AccessKeyID,
-				ImportStatePersist: true,
-			},
-			{
-				Config: withTriggers,
+				Config: env.Config(importBlock(key.AccessKeyID) + autoKeyConfig(name, "on", triggers("2026-Q4", "blue"))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
@@ -85,6 +78,7 @@ func TestAccAPIKey_importThenTriggersDoesNotRotate(t *testing.T) {
 					statecheck.ExpectKnownValue(testAddress, attr("access_key_secret"), knownvalue.StringExact(key.AccessKeySecret)),
 					statecheck.ExpectKnownValue(testAddress, attr("rotation_triggers"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"t0": knownvalue.StringExact("2026-Q4"),
+						"t1": knownvalue.StringExact("blue"),
 					})),
 					sameID.AddStateValue(testAddress, attr("id")),
 					rotated.AddStateValue(testAddress, attr("access_key_secret")),
@@ -92,7 +86,7 @@ func TestAccAPIKey_importThenTriggersDoesNotRotate(t *testing.T) {
 			},
 			{
 				// A changed non-empty map rotates: same ID, new secret.
-				Config: env.Config(autoKeyConfig(name, "on", triggers("2027-Q1"))),
+				Config: env.Config(autoKeyConfig(name, "on", triggers("2026-Q4", "green"))),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectUnknownValue(testAddress, attr("access_key_secret")),
@@ -127,44 +121,46 @@ func TestAccAPIKey_importThenTriggersDoesNotRotate(t *testing.T) {
 	})
 }
 
-// The same with an import block, whose plan sees the configuration: the
-// apply records the triggers with no API call.
-func TestAccAPIKey_importBlockThenTriggersDoesNotRotate(t *testing.T) {
+// The same with the terraform import command, run as a user runs it: the
+// import cannot see the configuration, and the apply after it still
+// rotates nothing.
+func TestAccAPIKey_importCommandThenTriggersDoesNotRotate(t *testing.T) {
+	t.Parallel()
 	env := acctest.New(t)
+	if env.Emulator == nil {
+		t.Skip("needs the emulator: the test counts the API calls of the apply")
+	}
+	cli := acctest.NewCLI(t)
 	name := acctest.RandomName()
 	key := createOutsideTerraform(t, env, conns.CreateAPIKeyInput{SecretName: name, AccessKeyType: conns.KeyTypeAuto})
 
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-		CheckDestroy:             env.CheckDestroy,
-		Steps: []resource.TestStep{
-			{
-				Config: env.Config(importBlock(key.AccessKeyID) + autoKeyConfig(name, "on", triggers("2026-Q4", "blue"))),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
-						plancheck.ExpectKnownValue(testAddress, attr("access_key_secret"), knownvalue.StringExact(key.AccessKeySecret)),
-						env.MarkCalls(),
-					},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCallCounts(map[string]int{}),
-					env.KeyMatchesRemote(testAddress),
-					statecheck.ExpectKnownValue(testAddress, attr("access_key_secret"), knownvalue.StringExact(key.AccessKeySecret)),
-				},
-			},
-			{
-				Config: env.Config(importBlock(key.AccessKeyID) + autoKeyConfig(name, "on", triggers("2026-Q4", "green"))),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("UpdateApiKey"),
-					env.KeyMatchesRemote(testAddress),
-				},
-			},
-		},
-	})
+	cli.WriteConfig(env.Config(autoKeyConfig(name, "on", triggers("2026-Q4"))))
+	cli.MustRun("import", "-no-color", testAddress, key.AccessKeyID)
+	before := len(env.Emulator.Calls())
+	cli.MustRun("apply", "-auto-approve", "-no-color")
+	if got := callCounts(env.Emulator.Calls()[before:]); got["UpdateApiKey"] != 0 {
+		t.Errorf("the apply after the import rotated the key: calls %v", got)
+	}
+	if remote, _ := env.Emulator.Key(key.AccessKeyID); remote.AccessKeySecret != key.AccessKeySecret {
+		t.Errorf("the live secret of key %s changed", key.AccessKeyID)
+	}
+	if state := cli.MustRun("show", "-json"); !strings.Contains(state, `"rotation_triggers":{"t0":"2026-Q4"}`) {
+		t.Errorf("the state does not record the triggers:\n%s", state)
+	}
+	// The next plan is empty.
+	if out := cli.MustRun("plan", "-no-color", "-detailed-exitcode"); !strings.Contains(out, "No changes") {
+		t.Errorf("the plan after the apply is not empty:\n%s", out)
+	}
+	cli.MustRun("destroy", "-auto-approve", "-no-color")
+}
+
+// callCounts counts calls by action.
+func callCounts(calls []emulator.Call) map[string]int {
+	out := map[string]int{}
+	for _, c := range calls {
+		out[c.Action]++
+	}
+	return out
 }
 
 // An absent rotation_triggers and {} are the same: switching between them
