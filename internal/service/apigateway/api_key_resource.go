@@ -116,9 +116,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"access_key_secret": schema.StringAttribute{
-				MarkdownDescription: "The key secret. Required for `manual` keys (10–50 letters, digits and underscores); a change is applied in place with `UpdateApiKey`, " +
-					"and a secret changed outside Terraform shows in the next plan, which sets this one again. " +
-					"Not allowed for `auto` keys, whose secret the service generates (change `rotation_triggers` to rotate it); for them it is the secret the service reports.",
+				MarkdownDescription: "The key secret. Required for `manual` keys (10–50 letters, digits and underscores); a change is applied in place with `UpdateApiKey`, and a secret changed outside Terraform shows in the next plan, which sets this one again. Not allowed for `auto` keys, whose secret the service generates (change `rotation_triggers` to rotate it); for them it is the secret the service reports.",
 				Optional:            true,
 				Computed:            true,
 				Sensitive:           true,
@@ -129,10 +127,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: keepState,
 			},
 			"access_key_secret_wo": schema.StringAttribute{
-				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). " +
-					"The trade-off: the secret is never read back either, so a secret changed outside Terraform is not detected (the plan stays empty); bump `access_key_secret_wo_version` to send this one again. " +
-					"10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later. " +
-					"Importing such a key: with an `import` block the state never holds the secret; the `terraform import` command stores it until the next apply.",
+				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). The trade-off: the secret is never read back either, so a secret changed outside Terraform is not detected (the plan stays empty); bump `access_key_secret_wo_version` to send this one again. 10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later. Importing such a key: with an `import` block the state never holds the secret; the `terraform import` command stores it until the next apply.",
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
@@ -156,14 +151,10 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Validators:          []validator.String{stringvalidator.OneOf(statusOn, statusOff)},
 			},
 			"rotation_triggers": schema.MapAttribute{
-				MarkdownDescription: "For `auto` keys only: arbitrary values whose change rotates the secret in place (same key ID, new secret), like `keepers` in the random provider. " +
-					"The secret rotates only when the triggers change from one non-empty map to a different one. Setting triggers where there were none " +
-					"(on a key created without them, or just imported) records them without rotating, and removing them rotates nothing, " +
-					"so importing a key never rotates it. An absent `rotation_triggers` and `{}` are the same (stored as `{}`).",
-				Optional: true,
-				// Computed so that an absent map can be planned as {}: both then plan nothing against either.
-				Computed:    true,
-				ElementType: types.StringType,
+				MarkdownDescription: "For `auto` keys only: arbitrary values whose change rotates the secret in place (same key ID, new secret), like `keepers` in the random provider. The secret rotates only when the triggers change from one non-empty map to a different one. Setting triggers where there were none (on a key created without them, or just imported) records them without rotating, and removing them rotates nothing, so importing a key never rotates it. An absent `rotation_triggers` and `{}` are the same (stored as `{}`).",
+				Optional:            true,
+				Computed:            true, // so that an absent map can be planned as {}, and the two plan alike
+				ElementType:         types.StringType,
 			},
 			"create_time": schema.StringAttribute{
 				MarkdownDescription: "When the key was created (ISO 8601, UTC).",
