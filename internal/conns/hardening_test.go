@@ -482,3 +482,19 @@ func TestListAPIKeysPaging(t *testing.T) {
 		}
 	})
 }
+
+// The service's clock may be up to 5 minutes behind this machine's (the
+// signature window): a new key that it dates 4 minutes before the attempt
+// started is still found.
+func TestCreateLookupAllowsTheSignatureWindowOfClockSkew(t *testing.T) {
+	t.Parallel()
+	client, emu := newEmulatorClient(t)
+	started := time.Now()
+	emu.PutKey(emulator.Key{AccessKeyID: "AKIDskewed", AccessKeySecret: "secret_0123456789", AccessKeyType: "auto", SecretName: "skew", Enabled: true,
+		CreatedTime: started.Add(-4 * time.Minute)})
+	look := &createLookup{in: CreateAPIKeyInput{SecretName: "skew", AccessKeyType: KeyTypeAuto}, started: started, existing: map[string]bool{}}
+	key, err := client.findCreated(withTimeout(t, time.Minute), look)
+	if err != nil || key == nil || key.AccessKeyID != "AKIDskewed" {
+		t.Fatalf("expected the skewed key, got %+v, %v", key, err)
+	}
+}
