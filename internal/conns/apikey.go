@@ -68,9 +68,9 @@ func fromSDK(action string, k *apigw.ApiKey) (*APIKey, error) {
 // answer still means the call was carried out.
 func usableKey(action string, k *apigw.ApiKey, requestID string, needSecret bool) (*APIKey, error) {
 	key, err := fromSDK(action, k)
-	if err != nil {
-		err.(*APIError).RequestID = requestID //nolint:errcheck,forcetypeassert // fromSDK only returns *APIError
-		return nil, err
+	if apiErr, ok := errors.AsType[*APIError](err); ok {
+		apiErr.RequestID = requestID
+		return nil, apiErr
 	}
 	var missing []string
 	if key.AccessKeyID == "" {
