@@ -13,11 +13,14 @@ import (
 // is fetched only when the consumer wants more keys than the earlier pages
 // gave, so breaking out of the loop ends the listing without another call.
 //
-// Each key is yielded once: keys created or deleted while the listing runs
-// shift the offsets, so a key can come again on the next page; it is
-// skipped. A page that adds no new key ends the listing, so a service that
-// keeps answering the same page cannot loop it forever. An error is
-// yielded once, with a nil key, and ends the listing.
+// Paging by Offset is not a snapshot: a key created or deleted between two
+// pages shifts the later ones. Each page after the first therefore starts
+// one key before the previous page ended, so a key deleted meanwhile
+// cannot make the next page skip one, and keys are de-duplicated by ID, so
+// a key created meanwhile cannot be yielded twice. Paging stops at
+// TotalCount, at an empty page, or at a page that adds no new key, so a
+// service that ignores Offset or overstates TotalCount cannot make it loop.
+// An error is yielded once, with a nil key, and ends the listing.
 func (c *Client) APIKeys(ctx context.Context, filters ...ListAPIKeysFilter) iter.Seq2[*APIKey, error] {
 	return func(yield func(*APIKey, error) bool) {
 		seen := make(map[string]bool)
@@ -46,10 +49,11 @@ func (c *Client) APIKeys(ctx context.Context, filters ...ListAPIKeysFilter) iter
 					return
 				}
 			}
-			offset += int64(len(page.ApiKeySet))
-			if added == 0 || page.TotalCount == nil || offset >= *page.TotalCount {
+			end := offset + int64(len(page.ApiKeySet))
+			if added == 0 || page.TotalCount == nil || end >= *page.TotalCount {
 				return
 			}
+			offset = end - 1
 		}
 	}
 }

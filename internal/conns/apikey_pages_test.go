@@ -155,7 +155,7 @@ func listAll(t *testing.T, client *Client) []string {
 // the next page: the overlap must not list a key twice.
 func TestAPIKeysSkipsKeysThatComeAgain(t *testing.T) {
 	t.Parallel()
-	client, calls := fakeListAPI(t, 150, func(offset int) (int, int) {
+	client, calls := fakeListAPI(t, 200, func(offset int) (int, int) {
 		from := max(0, offset-50) // every page after the first repeats 50 keys
 		return from, from + 100
 	})
@@ -167,11 +167,13 @@ func TestAPIKeysSkipsKeysThatComeAgain(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	if len(ids) != 150 {
-		t.Errorf("listed %d keys, want 150", len(ids))
+	if len(ids) != 200 {
+		t.Errorf("listed %d keys, want 200", len(ids))
 	}
-	if n := calls.Load(); n != 2 {
-		t.Errorf("%d calls, want 2", n)
+	// Pages start at offsets 0, 99 and 198 (one key of overlap each) and
+	// answer keys 0-99, 49-148 and 148-199.
+	if n := calls.Load(); n != 3 {
+		t.Errorf("%d calls, want 3", n)
 	}
 }
 

@@ -62,7 +62,10 @@ func TestAccAPIKey_auto(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("CreateApiKey"),
+					// One listing of the keys that already carry the name
+					// (never candidates if the create's answer is lost), then
+					// the create.
+					env.ExpectCalls("DescribeApiKeysStatus", "CreateApiKey"),
 					env.KeyMatchesRemote(testAddress),
 					statecheck.ExpectKnownValue(testAddress, attr("access_key_type"), knownvalue.StringExact("auto")),
 					statecheck.ExpectKnownValue(testAddress, attr("status"), knownvalue.StringExact("on")),
@@ -241,7 +244,7 @@ func TestAccAPIKey_createDisabled(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("CreateApiKey", "DisableApiKey", "DescribeApiKey"),
+					env.ExpectCalls("DescribeApiKeysStatus", "CreateApiKey", "DisableApiKey", "DescribeApiKey"),
 					env.ExpectRemoteKeyCount(1),
 					env.KeyMatchesRemote(testAddress),
 					statecheck.ExpectKnownValue(testAddress, attr("status"), knownvalue.StringExact("off")),
