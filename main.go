@@ -3,13 +3,13 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
 	"os"
 	"runtime/debug"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/provider"
 )
@@ -39,13 +39,18 @@ func main() {
 		silenceDiscardedLogs()
 	}
 
-	opts := providerserver.ServeOpts{
-		Address:         "registry.terraform.io/tcapigw/tencentcloud",
-		Debug:           debugMode,
-		ProtocolVersion: 6,
+	// providerserver.Serve, but with the provider's own protocol server
+	// (see provider.NewProtocol6Server).
+	server, err := provider.NewProtocol6Server(version, commit)()
+	if err != nil {
+		log.Fatal(err.Error())
 	}
-
-	if err := providerserver.Serve(context.Background(), provider.New(version, commit), opts); err != nil {
+	var opts []tf6server.ServeOpt
+	if debugMode {
+		opts = append(opts, tf6server.WithManagedDebug())
+	}
+	if err := tf6server.Serve("registry.terraform.io/tcapigw/tencentcloud",
+		func() tfprotov6.ProviderServer { return server }, opts...); err != nil {
 		log.Fatal(err.Error())
 	}
 }

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Regenerates docs/ with tfplugindocs from a provider schema that the pinned
-# OpenTofu exports. The pinned Terraform 1.5.7 predates ephemeral resources
-# and write-only arguments, so its schema export would drop them.
-# Run through `make generate`, which sets TOFU and builds the tools.
+# Terraform 1.16.3 exports: it knows ephemeral resources, write-only
+# arguments, actions and list resources (Terraform 1.5.7's export drops them).
+# Run through `make generate`, which builds the tools and puts that Terraform
+# first on PATH.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-: "${TOFU:?TOFU must name the pinned OpenTofu CLI (make generate sets it)}"
+terraform=$(command -v terraform) || { echo "docs.sh: no terraform on PATH (run make generate)" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 (cd .. && go build -o "$work/plugins/terraform-provider-tencentcloud" .)
-cat > "$work/tofurc" <<CONF
+cat > "$work/tfrc" <<CONF
 provider_installation {
   dev_overrides {
     "registry.terraform.io/hashicorp/tencentcloud" = "$work/plugins"
@@ -29,7 +30,7 @@ terraform {
   }
 }
 TF
-TF_CLI_CONFIG_FILE="$work/tofurc" "$TOFU" -chdir="$work/wd" providers schema -json > "$work/schema.json" 2> "$work/tofu.log" ||
-	{ cat "$work/tofu.log" >&2; exit 1; }
+TF_CLI_CONFIG_FILE="$work/tfrc" "$terraform" -chdir="$work/wd" providers schema -json > "$work/schema.json" 2> "$work/terraform.log" ||
+	{ cat "$work/terraform.log" >&2; exit 1; }
 
 tfplugindocs generate --provider-dir .. --provider-name tencentcloud --providers-schema "$work/schema.json"

@@ -10,5 +10,5 @@ package tools
 //go:generate terraform fmt -recursive ../examples/
 
 // Generate the registry documentation under docs/ from the provider schema
-// (exported by the pinned OpenTofu, see docs.sh), examples/ and templates/.
+// (exported by the pinned Terraform 1.16.3, see docs.sh), examples/ and templates/.
 //go:generate bash docs.sh

@@ -19,7 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	sdkacctest "github.com/hashicorp/terraform-plugin-testing/helper/acctest"
 
@@ -34,7 +33,7 @@ const ProviderName = "tencentcloud"
 // ProtoV6ProviderFactories serve the provider in-process to the Terraform CLI
 // that terraform-plugin-testing runs.
 var ProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	ProviderName: providerserver.NewProtocol6WithError(provider.New("acctest", "none")()),
+	ProviderName: provider.NewProtocol6Server("acctest", "none"),
 }
 
 // Env is one acceptance test's view of the API: an emulator of its own, or

@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
 )
 
 // APIKeyResourceType is the resource type the checks look for.
@@ -338,4 +340,31 @@ func (c remoteSecret) CheckState(_ context.Context, _ statecheck.CheckStateReque
 	case key.AccessKeySecret != c.secret:
 		resp.Error = fmt.Errorf("key %s does not hold the configured secret on the API", c.id)
 	}
+}
+
+// AssertCalls fails the test unless exactly these calls, in this order,
+// reached the emulator since the last mark. Each is an action, followed by
+// "→" and the error code for a call that failed (as describeCalls renders
+// them). It is for steps that end in an expected error, whose state checks
+// do not run; call it from the next step's PreConfig. Against TencentCloud
+// it asserts nothing.
+func (e *Env) AssertCalls(t *testing.T, calls ...string) {
+	t.Helper()
+	if e.Emulator == nil {
+		t.Log("API calls are not checked against TencentCloud: only the emulator keeps a call log")
+		return
+	}
+	got := e.callsSinceMark()
+	if rendered := describeCalls(got); rendered != describeCalls(toCalls(calls)) {
+		t.Errorf("expected API calls %s, got %s", strings.Join(calls, ", "), rendered)
+	}
+}
+
+// toCalls parses the "Action→ErrorCode" form of AssertCalls.
+func toCalls(rendered []string) []emulator.Call {
+	calls := make([]emulator.Call, len(rendered))
+	for i, r := range rendered {
+		calls[i].Action, calls[i].ErrorCode, _ = strings.Cut(r, "→")
+	}
+	return calls
 }

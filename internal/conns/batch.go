@@ -300,7 +300,7 @@ func (b *readBatcher) gather(batch *readBatch) {
 
 // readByID answers ids with one DescribeApiKeysStatus filtered on them.
 func (b *readBatcher) readByID(batch *readBatch, ids []string) {
-	keys, _, err := b.c.listPage(batch.ctx, 0, &apigw.Filter{Name: common.StringPtr("AccessKeyId"), Values: common.StringPtrs(ids)})
+	keys, _, err := b.c.keysPage(batch.ctx, 0, &apigw.Filter{Name: common.StringPtr("AccessKeyId"), Values: common.StringPtrs(ids)})
 	if err != nil {
 		b.failed(batch, err)
 		return
@@ -324,15 +324,23 @@ func (b *readBatcher) listAccount(batch *readBatch, reads int) (rest []string) {
 	var err error
 	defer func() { b.endListing(all, complete, gen, at, err) }()
 
+	seen := map[string]bool{}
 	for offset := 0; ; {
 		var keys []*APIKey
 		var total int
-		keys, total, err = b.c.listPage(batch.ctx, offset, nil)
+		keys, total, err = b.c.keysPage(batch.ctx, offset)
 		if err != nil {
 			b.failed(batch, err)
 			return nil
 		}
-		all = append(all, keys...)
+		added := 0
+		for _, k := range keys {
+			if !seen[k.AccessKeyID] {
+				seen[k.AccessKeyID] = true
+				all = append(all, k)
+				added++
+			}
+		}
 		offset += len(keys)
 		if offset == len(keys) && total > listAccountRatio*reads {
 			b.mu.Lock()
@@ -347,7 +355,10 @@ func (b *readBatcher) listAccount(batch *readBatch, reads int) (rest []string) {
 			}
 			return rest
 		}
-		if len(keys) == 0 || offset >= total {
+		// Keys created or deleted meanwhile shift the pages: a key skipped
+		// so is absent, and absent keys are asked for one by one. A page
+		// that adds nothing ends it, whatever TotalCount says.
+		if added == 0 || offset >= total {
 			complete = true
 			break
 		}
@@ -387,9 +398,10 @@ func (b *readBatcher) failed(batch *readBatch, err error) {
 	tflog.Warn(batch.ctx, "DescribeApiKeysStatus failed; reading every key with DescribeApiKey from now on", map[string]any{"error_code": ErrorCode(err)})
 }
 
-// listPage is one DescribeApiKeysStatus call of maxPageSize keys from
-// offset, and the number of keys matching the filters.
-func (c *Client) listPage(ctx context.Context, offset int, filters ...*apigw.Filter) ([]*APIKey, int, error) {
+// keysPage is one DescribeApiKeysStatus call of maxPageSize keys from
+// offset, with filters of any number of values, and the number of keys
+// matching the filters.
+func (c *Client) keysPage(ctx context.Context, offset int, filters ...*apigw.Filter) ([]*APIKey, int, error) {
 	req := apigw.NewDescribeApiKeysStatusRequest()
 	req.Limit = common.Int64Ptr(maxPageSize)
 	req.Offset = common.Int64Ptr(int64(offset))

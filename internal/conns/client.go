@@ -113,9 +113,8 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 	if o.keyID != "" {
 		ctx = tflog.SetField(ctx, "tencentcloud_access_key_id", o.keyID)
 	}
-	secrets := append(append([]string(nil), c.secrets...), o.secrets...)
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-	ctx = tflog.MaskMessageStrings(ctx, secrets...)
+	secrets := c.knownSecrets(o.secrets...)
+	ctx = maskedContext(ctx, secrets)
 
 	if isWrite(o.action) {
 		// No read answered before this write may answer one after it.
@@ -137,6 +136,8 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 			return out, nil
 		}
 		apiErr := classify(o.action, err)
+		// The error reaches diagnostics and logs outside this context.
+		apiErr.Message = mask(apiErr.Message, secrets)
 		fields["error_code"] = apiErr.Code
 		fields["request_id"] = apiErr.RequestID
 		fields["transient"] = apiErr.transient
@@ -152,6 +153,18 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 		tflog.Debug(ctx, "TencentCloud API call failed", fields)
 		return zero, apiErr
 	}
+}
+
+// knownSecrets is every secret the client knows of: the credential's key
+// and token, and the given API key secrets.
+func (c *Client) knownSecrets(extra ...string) []string {
+	return append(append([]string(nil), c.secrets...), extra...)
+}
+
+// maskedContext masks secrets in every message and field logged with ctx.
+func maskedContext(ctx context.Context, secrets []string) context.Context {
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
+	return tflog.MaskMessageStrings(ctx, secrets...)
 }
 
 // ctxErr prefers the context's own error, so errors.Is finds
@@ -187,7 +200,7 @@ func (t *statusTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	_ = resp.Body.Close()
-	return nil, &HTTPStatusError{StatusCode: resp.StatusCode, Status: resp.Status}
+	return nil, &HTTPStatusError{StatusCode: resp.StatusCode, Status: resp.Status, RequestID: resp.Header.Get("X-TC-RequestId")}
 }
 
 // sanitizeVersion keeps the characters the SDK accepts in RequestClient.

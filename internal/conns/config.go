@@ -40,24 +40,54 @@ type Config struct {
 var ErrNoCredentials = errors.New("no TencentCloud credentials found")
 
 // ParseEndpoint checks an endpoint override and splits it into the SDK's
-// scheme (HTTP or HTTPS) and host[:port].
+// scheme (HTTP or HTTPS) and host[:port]. Its errors never quote user
+// information (https://user:token@proxy): that is a credential. They show
+// the URL as RedactEndpoint renders it, and a URL with user information is
+// rejected before it is parsed, so no parser message can quote it either.
 func ParseEndpoint(raw string) (scheme, host string, err error) {
+	shown := RedactEndpoint(raw)
+	if shown != raw {
+		return "", "", fmt.Errorf("%q must be scheme://host[:port] with no user information: credentials do not belong in the endpoint (a forward proxy that needs them goes in HTTPS_PROXY)", shown)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", "", fmt.Errorf("%q is not a URL: %w", raw, err)
+		reason := err
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			reason = urlErr.Err // without the URL, which is quoted once already
+		}
+		return "", "", fmt.Errorf("%q is not a URL: %w", shown, reason)
 	}
 	switch strings.ToLower(u.Scheme) {
 	case "http", "https":
 	default:
-		return "", "", fmt.Errorf("%q must be an http:// or https:// URL", raw)
+		return "", "", fmt.Errorf("%q must be an http:// or https:// URL", shown)
 	}
 	if u.Host == "" {
-		return "", "", fmt.Errorf("%q has no host", raw)
+		return "", "", fmt.Errorf("%q has no host", shown)
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", "", fmt.Errorf("%q must be scheme://host[:port] with no path, query or user information", raw)
+		return "", "", fmt.Errorf("%q must be scheme://host[:port] with no path, query or user information", shown)
 	}
 	return strings.ToUpper(u.Scheme), u.Host, nil
+}
+
+// RedactEndpoint returns an endpoint URL fit for a message: any user
+// information (everything between "://" and the last "@", or before the
+// last "@" when there is no scheme) is replaced by REDACTED. It works on
+// the text, so it also covers URLs that do not parse, and a password with
+// a "/" or "#" in it; an "@" in a path is redacted too, which only hides
+// part of an endpoint that is invalid anyway.
+func RedactEndpoint(raw string) string {
+	at := strings.LastIndex(raw, "@")
+	if at < 0 {
+		return raw
+	}
+	start := 0
+	if i := strings.Index(raw, "://"); i >= 0 && i < at {
+		start = i + len("://")
+	}
+	return raw[:start] + "REDACTED" + raw[at:]
 }
 
 // endpoint returns the scheme and host that API Gateway calls go to.

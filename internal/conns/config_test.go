@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +29,40 @@ func TestParseEndpoint(t *testing.T) {
 		if (err == nil) != tc.ok || scheme != tc.scheme || host != tc.host {
 			t.Errorf("ParseEndpoint(%q) = %q, %q, %v; want %q, %q, ok=%v", tc.raw, scheme, host, err, tc.scheme, tc.host, tc.ok)
 		}
+	}
+}
+
+// User information in an endpoint is a credential: no error quotes it,
+// whichever check rejects the URL.
+func TestParseEndpointRedactsUserInfo(t *testing.T) {
+	t.Parallel()
+	const token = "tok3nS3cret"
+	cases := map[string]struct{ raw, shown string }{
+		"user and password":      {"https://user:" + token + "@proxy.example", `"https://REDACTED@proxy.example"`},
+		"token as user":          {"https://" + token + "@proxy.example:8443", `"https://REDACTED@proxy.example:8443"`},
+		"with a path":            {"https://user:" + token + "@proxy.example/v1", `"https://REDACTED@proxy.example/v1"`},
+		"slash in the password":  {"https://user:" + token + "/x@proxy.example", `"https://REDACTED@proxy.example"`},
+		"does not parse":         {"https://user:" + token + "@proxy example", `"https://REDACTED@proxy example"`},
+		"bad escape in password": {"https://user:" + token + "%zz@proxy.example", `"https://REDACTED@proxy.example"`},
+		"no scheme":              {"user:" + token + "@proxy.example", `"REDACTED@proxy.example"`},
+		"other scheme":           {"ftp://user:" + token + "@proxy.example", `"ftp://REDACTED@proxy.example"`},
+	}
+	for name, tc := range cases {
+		_, _, err := ParseEndpoint(tc.raw)
+		if err == nil {
+			t.Errorf("%s: ParseEndpoint accepted an endpoint with user information", name)
+			continue
+		}
+		msg := err.Error()
+		if strings.Contains(msg, token) || strings.Contains(msg, "user:") {
+			t.Errorf("%s: the error quotes the user information: %s", name, msg)
+		}
+		if !strings.Contains(msg, tc.shown) || !strings.Contains(msg, "no user information") {
+			t.Errorf("%s: the error %q does not show %s and say why", name, msg, tc.shown)
+		}
+	}
+	if got := RedactEndpoint("https://proxy.example:8443"); got != "https://proxy.example:8443" {
+		t.Errorf("RedactEndpoint changed an endpoint without user information: %q", got)
 	}
 }
 

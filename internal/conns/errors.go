@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
@@ -22,9 +25,18 @@ const (
 	CodeKeyCountLimit        = "LimitExceeded.ApiKeyCountLimitExceeded"
 	CodeSignatureExpire      = "AuthFailure.SignatureExpire"
 
-	// Codes the SDK itself uses for failures that never reached the API.
+	// Codes the SDK itself uses for failures on the client's side.
 	codeNetworkError = "ClientError.NetworkError"
 	codeHTTPStatus   = "ClientError.HttpStatusCodeError"
+	codeParseJSON    = "ClientError.ParseJsonError"
+	codeIOError      = "ClientError.IOError"
+
+	// Codes of this package for answers it cannot use.
+	codeEmptyResult      = "ClientError.EmptyResult"
+	codeIncompleteResult = "ClientError.IncompleteResult"
+	// CodeCreateOutcomeUnknown: a CreateApiKey may have made a key that
+	// could not be found; the message says how to look for it.
+	CodeCreateOutcomeUnknown = "ClientError.CreateOutcomeUnknown"
 )
 
 // APIError is every error that a TencentCloud API call returns through this
@@ -37,9 +49,15 @@ type APIError struct {
 	// transient is decided once, when the error is classified.
 	transient bool
 	// ambiguous: the request may have reached the service and been carried
-	// out although no answer came back (a connection lost after sending).
+	// out although no usable answer came back (a connection lost after
+	// sending, a server error that can follow a commit).
 	ambiguous bool
-	err       error
+	// answered: the service answered HTTP 200, so it carried the call out,
+	// but the answer cannot be used (unparsable, null or incomplete).
+	answered bool
+	// answeredKeyID is the key ID an incomplete answer named.
+	answeredKeyID string
+	err           error
 }
 
 func (e *APIError) Error() string {
@@ -58,11 +76,16 @@ func (e *APIError) Unwrap() error { return e.err }
 type HTTPStatusError struct {
 	StatusCode int
 	Status     string
+	// RequestID is the X-TC-RequestId header, when the answer had one.
+	RequestID string
 }
 
 func (e *HTTPStatusError) Error() string { return "HTTP " + e.Status }
 
-// classify turns whatever the SDK returned into an *APIError.
+// classify turns whatever the SDK returned into an *APIError. The SDK's own
+// client errors quote the whole response body, which can hold key secrets
+// (every key's, for a list): their messages are rebuilt from safe parts
+// only, and the SDK error is not kept in the chain.
 func classify(action string, err error) *APIError {
 	if err == nil {
 		return nil
@@ -83,20 +106,84 @@ func classify(action string, err error) *APIError {
 	var netErr net.Error
 	switch {
 	case errors.As(err, &statusErr):
-		out.Code, out.Message = codeHTTPStatus, statusErr.Error()
-		out.transient = true
+		// A gateway or the service failed: it may have done so after
+		// carrying the call out.
+		out.Code, out.Message, out.RequestID = codeHTTPStatus, statusErr.Error(), statusErr.RequestID
+		out.transient, out.ambiguous = true, true
+	case out.Code == codeParseJSON:
+		// Answered, so carried out, but unreadable: the answer may have
+		// been a key. Asking again gets the same answer, so not transient.
+		out.Message, out.RequestID = parseErrorReason(sdkErr.Message), requestIDIn(sdkErr.Message)
+		out.ambiguous, out.answered, out.err = true, true, nil
+	case out.Code == codeHTTPStatus:
+		out.Message, out.err = httpStatusReason(sdkErr.Message), nil
+	case out.Code == codeIOError:
+		// The answer's headers came, its body did not: carried out.
+		out.Message = "the response body could not be read"
+		out.transient, out.ambiguous = true, true
 	case out.Code == codeNetworkError, errors.As(err, &netErr):
 		if cause := errors.Unwrap(sdkErr); sdkErr != nil && cause != nil {
 			out.Message = cause.Error()
 		}
 		out.transient = true
 		out.ambiguous = !neverSent(err)
-	case out.Code == CodeRequestLimitExceeded,
-		out.Code == CodeInternalError,
-		strings.HasPrefix(out.Code, CodeInternalError+"."):
+	case out.Code == CodeInternalError, strings.HasPrefix(out.Code, CodeInternalError+"."):
+		// An internal error can be raised after the write.
+		out.transient, out.ambiguous = true, true
+	case out.Code == CodeRequestLimitExceeded:
+		// Refused before anything is done.
 		out.transient = true
 	}
 	return out
+}
+
+var (
+	// The SDK's parse errors end with the decoder's reason; a type error
+	// names the field (a Go identifier path) and its Go type.
+	typeErrorField = regexp.MustCompile(`Go struct field ([A-Za-z0-9_.]+) of type ([A-Za-z0-9_.\[\]*]+)`)
+	// A RequestId is a UUID; only the value of the RequestId key is taken.
+	requestIDField = regexp.MustCompile(`"RequestId"\s*:\s*"([0-9A-Za-z-]{1,64})"`)
+	httpStatusCode = regexp.MustCompile(`http status code: ([1-5][0-9][0-9])`)
+)
+
+// parseErrorReason is a safe reason for an unparsable answer: a fixed
+// phrase, and for a type error the field and type the decoder expected.
+func parseErrorReason(sdkMessage string) string {
+	if m := typeErrorField.FindStringSubmatch(sdkMessage); m != nil {
+		return fmt.Sprintf("the response could not be read: field %s is not of type %s (response body withheld: it may hold secrets)", m[1], m[2])
+	}
+	if strings.Contains(sdkMessage, "unexpected end of JSON input") {
+		return "the response could not be read: it ended early (response body withheld: it may hold secrets)"
+	}
+	return "the response could not be read: it is not valid JSON (response body withheld: it may hold secrets)"
+}
+
+// requestIDIn finds the RequestId in an SDK message that quotes a body.
+func requestIDIn(sdkMessage string) string {
+	if m := requestIDField.FindStringSubmatch(sdkMessage); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// httpStatusReason keeps the status of an SDK HttpStatusCodeError, not the body.
+func httpStatusReason(sdkMessage string) string {
+	m := httpStatusCode.FindStringSubmatch(sdkMessage)
+	if m == nil {
+		return "unexpected HTTP status (response body withheld)"
+	}
+	code, _ := strconv.Atoi(m[1])
+	return fmt.Sprintf("HTTP %d %s (response body withheld)", code, http.StatusText(code))
+}
+
+// mask replaces every secret in s.
+func mask(s string, secrets []string) string {
+	for _, secret := range secrets {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "***")
+		}
+	}
+	return s
 }
 
 // neverSent reports whether a network error happened before the request
@@ -119,14 +206,15 @@ func ErrorCode(err error) string {
 func IsNotFound(err error) bool { return ErrorCode(err) == CodeNotFound }
 
 // IsTransient reports whether err is worth retrying: rate limiting, internal
-// errors, network failures and HTTP 5xx answers.
+// errors, network failures, unread bodies and HTTP 5xx answers.
 func IsTransient(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.transient
 }
 
 // IsAmbiguous reports whether the call may have been carried out although
-// it failed: the answer was lost on the way back.
+// it failed: the answer was lost on the way back, could not be read, or
+// was a server error that can follow a commit (InternalError*, HTTP 5xx).
 func IsAmbiguous(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.ambiguous

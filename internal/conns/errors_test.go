@@ -87,11 +87,14 @@ func TestHTTP5xxIsTransient(t *testing.T) {
 	}
 }
 
-// A cancelled context stops a call that the server holds.
+// A context cancelled while the request is in flight stops the call at
+// once, although the server holds the request.
 func TestCallHonoursContext(t *testing.T) {
 	t.Parallel()
+	arrived := make(chan struct{}, 1)
 	release := make(chan struct{})
 	server := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
 		select {
 		case <-release:
 		case <-r.Context().Done():
@@ -104,9 +107,21 @@ func TestCallHonoursContext(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
+	go func() {
+		<-arrived // the request reached the server: cancel it there
+		cancel()
+	}()
+	began := time.Now()
 	_, err = client.DescribeAPIKey(ctx, "AKIDsomething")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("expected context.Canceled in the error chain, got %v", err)
+	}
+	if took := time.Since(began); took > 10*time.Second {
+		t.Fatalf("the cancelled call returned only after %v", took)
+	}
+	select {
+	case <-arrived:
+		t.Fatal("the cancelled call was sent again")
+	default:
 	}
 }

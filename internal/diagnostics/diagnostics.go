@@ -46,3 +46,24 @@ func APIError(summary string, err error, credentialID string) diag.Diagnostic {
 	}
 	return diag.NewErrorDiagnostic(summary, b.String())
 }
+
+// DeleteFailedAfterDisable is the error diagnostic for a delete that failed
+// after the key was disabled for it (the API deletes only disabled keys).
+// restoreErr is the outcome of turning the key back on: nil means it is on
+// again. Either way the diagnostic says what state the key is in, because
+// a key left off locks out every caller that uses it.
+func DeleteFailedAfterDisable(keyID string, deleteErr, restoreErr error, credentialID string) diag.Diagnostic {
+	d := APIError("Error deleting API key "+keyID, deleteErr, credentialID)
+	var b strings.Builder
+	b.WriteString(d.Detail())
+	if restoreErr == nil {
+		b.WriteString("\n\nAPI key " + keyID + " was disabled to be deleted, and has been enabled again: callers that use it keep working.")
+	} else {
+		b.WriteString("\n\nAPI key " + keyID + " was disabled to be deleted, and enabling it again failed: " + restoreErr.Error() +
+			"\n\nAPI key " + keyID + " is now DISABLED: every caller that uses it is refused until it is enabled again. " +
+			"Enable it now in the TencentCloud console, or with: tccli apigateway EnableApiKey --AccessKeyId " + keyID)
+	}
+	b.WriteString("\n\nTo finish, either unbind the key from every usage plan it is bound to (or remove the cause above) and " +
+		"run the apply or destroy again, or keep the key and stop managing it with Terraform: terraform state rm <this resource's address>.")
+	return diag.NewErrorDiagnostic(d.Summary(), b.String())
+}

@@ -69,3 +69,45 @@ func TestAPIErrorSaysWhatToCheck(t *testing.T) {
 		})
 	}
 }
+
+// After a failed delete the diagnostic says whether the key is on again,
+// names it when it is not, and says how to finish.
+func TestDeleteFailedAfterDisable(t *testing.T) {
+	t.Parallel()
+	deleteErr := &conns.APIError{Action: "DeleteApiKey", Code: conns.CodeResourceIsInUse, Message: "bound", RequestID: "req-1"}
+	restored := DeleteFailedAfterDisable("AKIDkey", deleteErr, nil, emulator.DefaultSecretID)
+	stillOff := DeleteFailedAfterDisable("AKIDkey", deleteErr,
+		&conns.APIError{Action: "EnableApiKey", Code: conns.CodeInternalError, Message: "boom"}, emulator.DefaultSecretID)
+	cases := map[string]struct {
+		detail    string
+		want, not []string
+	}{
+		"re-enabled": {
+			detail: restored.Detail(),
+			want: []string{"DeleteApiKey failed: [" + conns.CodeResourceIsInUse + "]", "req-1", "has been enabled again",
+				"unbind the key from every usage plan", "terraform state rm"},
+			not: []string{"DISABLED"},
+		},
+		"left off": {
+			detail: stillOff.Detail(),
+			want: []string{"enabling it again failed: EnableApiKey failed: [InternalError] boom", "API key AKIDkey is now DISABLED",
+				"EnableApiKey --AccessKeyId AKIDkey", "terraform state rm"},
+			not: []string{"has been enabled again"},
+		},
+	}
+	for name, tc := range cases {
+		for _, w := range tc.want {
+			if !strings.Contains(tc.detail, w) {
+				t.Errorf("%s: detail lacks %q:\n%s", name, w, tc.detail)
+			}
+		}
+		for _, n := range tc.not {
+			if strings.Contains(tc.detail, n) {
+				t.Errorf("%s: detail has %q:\n%s", name, n, tc.detail)
+			}
+		}
+	}
+	if restored.Summary() != "Error deleting API key AKIDkey" {
+		t.Errorf("summary %q", restored.Summary())
+	}
+}

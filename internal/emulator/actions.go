@@ -227,6 +227,9 @@ func (s *Server) setStatus(body []byte, enabled bool) (any, *apiError) {
 	if !ok {
 		return nil, keyNotFound(id)
 	}
+	if k.AccessKeyType == KeyTypeManual && !s.manualAllowlisted {
+		return nil, newError("UnsupportedOperation.UinNotInWhiteList", "The current Uin is not in the manual key allowlist.")
+	}
 	if k.Enabled != enabled {
 		k.Enabled = enabled
 		k.ModifiedTime = now

@@ -59,6 +59,7 @@ type Server struct {
 	faultRNG          *rand.Rand
 	latency           time.Duration
 	manualAllowlisted bool
+	listQuirks        ListQuirks
 	calls             []loggedCall
 	seq               uint64 // arrival counter, orders the call log
 	callsFloor        uint64 // calls that arrived at or before this seq are not logged (ResetCalls)
@@ -108,12 +109,27 @@ func (s *Server) SetLatency(d time.Duration) {
 }
 
 // SetManualKeyAllowlisted switches whether the account is on the manual-key
-// allowlist (default true). When false, UpdateApiKey on a manual key answers
-// UnsupportedOperation.UinNotInWhiteList.
+// allowlist (default true). When false, UpdateApiKey, EnableApiKey and
+// DisableApiKey on a manual key answer UnsupportedOperation.UinNotInWhiteList.
 func (s *Server) SetManualKeyAllowlisted(ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.manualAllowlisted = ok
+}
+
+// ListQuirks make DescribeApiKeysStatus page like a faulty service.
+type ListQuirks struct {
+	// IgnoreOffset answers every page from the first key.
+	IgnoreOffset bool
+	// ExtraTotalCount is added to the TotalCount answered.
+	ExtraTotalCount int
+}
+
+// SetListQuirks switches faulty paging of DescribeApiKeysStatus on or off.
+func (s *Server) SetListQuirks(q ListQuirks) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listQuirks = q
 }
 
 // SetKeyQuota sets the maximum number of keys CreateApiKey allows

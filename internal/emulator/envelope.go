@@ -10,7 +10,9 @@ import (
 // Pseudo error codes recorded in Call.ErrorCode for outcomes that carry no
 // API error code.
 const (
-	ErrorCodeHTTP502  = "HTTP502"             // the 502 transient fault
+	ErrorCodeHTTP502  = "HTTP502"             // the 502 transient or commit fault
+	ErrorCodeHTTP503  = "HTTP503"             // the 503 commit fault
+	ErrorCodeHTTP504  = "HTTP504"             // the 504 commit fault
 	ErrorCodeCanceled = "ClientClosedRequest" // the client gave up during the latency wait
 )
 

@@ -1,21 +1,44 @@
 package emulator
 
 import (
+	"encoding/json"
+	"fmt"
 	"math/rand"
 	"net/http"
 	"slices"
+	"time"
 )
 
 // Values of Call.Fault.
 const (
-	FaultTransient = "transient"
-	FaultDrop      = "drop"
+	FaultTransient   = "transient"    // not performed, answered with a transient failure
+	FaultDrop        = "drop"         // performed, connection closed unanswered
+	FaultCommitError = "commit-error" // performed, answered InternalError or HTTP 502/503/504
+	FaultLate        = "late"         // performed, answered after Faults.LateDelay
+	FaultNullResult  = "null-result"  // performed, answered with "Result": null
+	FaultMalformed   = "malformed"    // performed, answered with a body the SDK cannot use
 )
+
+// Kinds of malformed answer (Faults.MalformedKinds).
+const (
+	// MalformedStatusString sends Status as a string ("1"): a type drift
+	// that tencentcloud-sdk-go cannot parse. A Result that is not a key
+	// (a bool) is sent as a string instead.
+	MalformedStatusString = "status-string"
+	// MalformedStatusMissing leaves Status out of every key (parsable).
+	MalformedStatusMissing = "status-missing"
+	// MalformedTruncated cuts the last bytes off the JSON body.
+	MalformedTruncated = "truncated"
+)
+
+// DefaultLateDelay is how long a late answer is held when Faults.LateDelay
+// is zero: longer than any timeout a test sets.
+const DefaultLateDelay = time.Minute
 
 // Faults configures seeded fault injection, so that a run is repeatable:
 // each call subject to faults draws from a math/rand source seeded with Seed,
 // in the order calls reach the fault stage (after authentication and the
-// rate limit).
+// rate limit). The rates are fractions of calls; their sum must not exceed 1.
 type Faults struct {
 	Seed int64
 	// TransientRate is the fraction of calls NOT performed and answered with
@@ -25,6 +48,23 @@ type Faults struct {
 	// DropRate is the fraction of calls performed, then the connection
 	// closed with no response.
 	DropRate float64
+	// CommitErrorRate is the fraction of calls performed, then answered with
+	// a server error as if it had failed after the commit: InternalError, or
+	// HTTP 502, 503 or 504 from a gateway (chosen by the seeded source).
+	CommitErrorRate float64
+	// LateRate is the fraction of calls performed at once, then answered
+	// only after LateDelay (DefaultLateDelay when zero), or never if the
+	// client gives up first: the client's deadline passes after the commit.
+	LateRate  float64
+	LateDelay time.Duration
+	// NullResultRate is the fraction of calls performed, then answered with
+	// "Result": null.
+	NullResultRate float64
+	// MalformedRate is the fraction of calls performed, then answered with
+	// a body of one of MalformedKinds (all three when empty, chosen by the
+	// seeded source). The body still holds every secret of the answer.
+	MalformedRate  float64
+	MalformedKinds []string
 	// Actions limits faults to these actions; empty means all. Calls of
 	// other actions do not draw, so they do not shift the sequence.
 	Actions []string
@@ -38,11 +78,28 @@ const (
 	faultRequestLimit
 	faultHTTP502
 	faultDrop
+	faultCommitInternalError
+	faultCommitHTTP502
+	faultCommitHTTP503
+	faultCommitHTTP504
+	faultLate
+	faultNullResult
+	faultMalformed
 )
+
+// fault is the outcome of one draw.
+type fault struct {
+	kind      faultKind
+	malformed string // for faultMalformed
+}
 
 // SetFaults replaces the fault configuration and reseeds the source.
 func (s *Server) SetFaults(f Faults) {
 	f.Actions = slices.Clone(f.Actions)
+	f.MalformedKinds = slices.Clone(f.MalformedKinds)
+	if f.LateDelay <= 0 {
+		f.LateDelay = DefaultLateDelay
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = f
@@ -50,32 +107,58 @@ func (s *Server) SetFaults(f Faults) {
 }
 
 // drawFault decides the fault for one call of action.
-func (s *Server) drawFault(action string) faultKind {
+func (s *Server) drawFault(action string) fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	f := s.faults
-	if f.TransientRate <= 0 && f.DropRate <= 0 {
-		return noFault
+	total := f.TransientRate + f.DropRate + f.CommitErrorRate + f.LateRate + f.NullResultRate + f.MalformedRate
+	if total <= 0 {
+		return fault{}
 	}
 	if len(f.Actions) > 0 && !slices.Contains(f.Actions, action) {
-		return noFault
+		return fault{}
 	}
 	u := s.faultRNG.Float64()
-	switch {
-	case u < f.TransientRate:
-		transient := [...]faultKind{faultInternalError, faultRequestLimit, faultHTTP502}
-		return transient[s.faultRNG.Intn(len(transient))]
-	case u < f.TransientRate+f.DropRate:
-		return faultDrop
+	limit := 0.0
+	next := func(rate float64) bool {
+		limit += rate
+		return u < limit
 	}
-	return noFault
+	switch {
+	case next(f.TransientRate):
+		transient := [...]faultKind{faultInternalError, faultRequestLimit, faultHTTP502}
+		return fault{kind: transient[s.faultRNG.Intn(len(transient))]}
+	case next(f.DropRate):
+		return fault{kind: faultDrop}
+	case next(f.CommitErrorRate):
+		commit := [...]faultKind{faultCommitInternalError, faultCommitHTTP502, faultCommitHTTP503, faultCommitHTTP504}
+		return fault{kind: commit[s.faultRNG.Intn(len(commit))]}
+	case next(f.LateRate):
+		return fault{kind: faultLate}
+	case next(f.NullResultRate):
+		return fault{kind: faultNullResult}
+	case next(f.MalformedRate):
+		kinds := f.MalformedKinds
+		if len(kinds) == 0 {
+			kinds = []string{MalformedStatusString, MalformedStatusMissing, MalformedTruncated}
+		}
+		return fault{kind: faultMalformed, malformed: kinds[s.faultRNG.Intn(len(kinds))]}
+	}
+	return fault{}
 }
 
-// transientError is the envelope error of a transient fault (nil for 502,
-// which has no envelope).
+// lateDelay is how long a late answer is held.
+func (s *Server) lateDelay() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults.LateDelay
+}
+
+// transientError is the envelope error of a transient or commit fault (nil
+// for the HTTP status faults, which have no envelope).
 func (k faultKind) transientError(limit int) *apiError {
 	switch k {
-	case faultInternalError:
+	case faultInternalError, faultCommitInternalError:
 		return newError("InternalError", "An internal error has occurred. Retry your request, but if the problem persists, contact us.")
 	case faultRequestLimit:
 		return requestLimitError(limit)
@@ -83,15 +166,84 @@ func (k faultKind) transientError(limit int) *apiError {
 	return nil
 }
 
-// writeBadGateway answers like a load balancer whose upstream failed. The
+// httpStatus is the HTTP status of a fault answered by a gateway (0 if none).
+func (k faultKind) httpStatus() int {
+	switch k {
+	case faultHTTP502, faultCommitHTTP502:
+		return http.StatusBadGateway
+	case faultCommitHTTP503:
+		return http.StatusServiceUnavailable
+	case faultCommitHTTP504:
+		return http.StatusGatewayTimeout
+	}
+	return 0
+}
+
+// httpErrorCode is the pseudo error code logged for a gateway answer.
+func httpErrorCode(status int) string { return fmt.Sprintf("HTTP%d", status) }
+
+// writeGatewayError answers like a load balancer whose upstream failed. The
 // body is JSON without an error envelope so that tencentcloud-sdk-go reports
 // ClientError.HttpStatusCodeError (with the status in its message) rather
 // than a JSON parse error.
-func writeBadGateway(w http.ResponseWriter, requestID string) {
+func writeGatewayError(w http.ResponseWriter, requestID string, status int) {
 	w.Header().Set("X-TC-RequestId", requestID)
-	writeJSON(w, http.StatusBadGateway, map[string]string{
-		"message": "Bad Gateway: the upstream server returned an invalid response",
+	writeJSON(w, status, map[string]string{
+		"message": http.StatusText(status) + ": the upstream server did not answer in time or returned an invalid response",
 	})
+}
+
+// writeMalformed answers result in an envelope spoiled as kind says.
+func writeMalformed(w http.ResponseWriter, requestID string, result any, kind string) {
+	var env resultEnvelope
+	env.Response.Result = result
+	env.Response.RequestID = requestID
+	body, err := json.Marshal(env)
+	if err != nil {
+		panic(fmt.Sprintf("emulator: marshal response: %v", err))
+	}
+	switch kind {
+	case MalformedTruncated:
+		body = body[:len(body)-3]
+	default:
+		var doc map[string]map[string]any
+		if err := json.Unmarshal(body, &doc); err != nil {
+			panic(fmt.Sprintf("emulator: unmarshal response: %v", err))
+		}
+		doc["Response"]["Result"] = spoilStatus(doc["Response"]["Result"], kind)
+		if body, err = json.Marshal(doc); err != nil {
+			panic(fmt.Sprintf("emulator: marshal response: %v", err))
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(body)
+}
+
+// spoilStatus changes the Status of every key in a decoded Result.
+func spoilStatus(result any, kind string) any {
+	spoil := func(key map[string]any) {
+		if kind == MalformedStatusMissing {
+			delete(key, "Status")
+		} else {
+			key["Status"] = fmt.Sprint(key["Status"])
+		}
+	}
+	switch r := result.(type) {
+	case map[string]any:
+		if set, ok := r["ApiKeySet"].([]any); ok {
+			for _, k := range set {
+				if key, ok := k.(map[string]any); ok {
+					spoil(key)
+				}
+			}
+		} else {
+			spoil(r)
+		}
+		return r
+	default:
+		return fmt.Sprint(r) // a bool Result becomes a string
+	}
 }
 
 // dropConnection closes the client connection without writing a response.

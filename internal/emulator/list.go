@@ -50,6 +50,9 @@ func (s *Server) describeAPIKeysStatus(body []byte, _ *Call) (any, *apiError) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.listQuirks.IgnoreOffset {
+		offset = 0
+	}
 	result := apiKeysStatus{APIKeySet: []apiKey{}}
 	for _, k := range s.store.all() {
 		if !match(k) {
@@ -60,6 +63,7 @@ func (s *Server) describeAPIKeysStatus(body []byte, _ *Call) (any, *apiError) {
 		}
 		result.TotalCount++
 	}
+	result.TotalCount += s.listQuirks.ExtraTotalCount
 	return result, nil
 }
 

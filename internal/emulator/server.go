@@ -31,8 +31,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type outcome struct {
 	result     any
 	err        *apiError
-	badGateway bool // the HTTP 502 fault
-	drop       bool // close the connection instead of answering
+	httpStatus int    // a gateway's error answer (HTTP 502/503/504 faults)
+	drop       bool   // close the connection instead of answering
+	late       bool   // answer only after the late delay
+	malformed  string // spoil the result's body this way
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
@@ -56,19 +58,30 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if out.err != nil {
 		call.ErrorCode = out.err.Code
 	}
-	if out.badGateway {
-		call.ErrorCode = ErrorCodeHTTP502
+	if out.httpStatus != 0 {
+		call.ErrorCode = httpErrorCode(out.httpStatus)
 	}
 	// Log before answering, so a client holding its answer finds the call.
 	s.record(seq, call)
 
+	if out.late {
+		t := time.NewTimer(s.lateDelay())
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			// The client gave up; the answer goes nowhere.
+		}
+		t.Stop()
+	}
 	switch {
 	case out.drop:
 		dropConnection(w)
-	case out.badGateway:
-		writeBadGateway(w, call.RequestID)
+	case out.httpStatus != 0:
+		writeGatewayError(w, call.RequestID, out.httpStatus)
 	case out.err != nil:
 		writeError(w, call.RequestID, out.err)
+	case out.malformed != "":
+		writeMalformed(w, call.RequestID, out.result, out.malformed)
 	default:
 		writeResult(w, call.RequestID, out.result)
 	}
@@ -105,13 +118,13 @@ func (s *Server) handle(r *http.Request, body []byte, readErr *apiError, call *C
 	}
 
 	fault := s.drawFault(call.Action)
-	switch fault {
+	switch fault.kind {
 	case faultInternalError, faultRequestLimit:
 		call.Fault = FaultTransient
-		return outcome{err: fault.transientError(s.currentRateLimit())}
+		return outcome{err: fault.kind.transientError(s.currentRateLimit())}
 	case faultHTTP502:
 		call.Fault = FaultTransient
-		return outcome{badGateway: true}
+		return outcome{httpStatus: fault.kind.httpStatus()}
 	}
 
 	var out outcome
@@ -120,9 +133,30 @@ func (s *Server) handle(r *http.Request, body []byte, readErr *apiError, call *C
 	} else {
 		out.result, out.err = perform(s, body, call)
 	}
-	if fault == faultDrop {
+	switch fault.kind {
+	case faultDrop:
 		call.Fault = FaultDrop
 		out.drop = true
+	case faultCommitInternalError:
+		// Whatever the action answered, the server then failed.
+		call.Fault = FaultCommitError
+		out.err = fault.kind.transientError(s.currentRateLimit())
+	case faultCommitHTTP502, faultCommitHTTP503, faultCommitHTTP504:
+		call.Fault = FaultCommitError
+		out.httpStatus = fault.kind.httpStatus()
+	case faultLate:
+		call.Fault = FaultLate
+		out.late = true
+	case faultNullResult:
+		if out.err == nil {
+			call.Fault = FaultNullResult
+			out.result = nil
+		}
+	case faultMalformed:
+		if out.err == nil {
+			call.Fault = FaultMalformed
+			out.malformed = fault.malformed
+		}
 	}
 	return out
 }

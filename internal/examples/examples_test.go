@@ -22,12 +22,13 @@ import (
 func TestMain(m *testing.M) { acctest.RunTests(m) }
 
 // TestExamplesValidate runs `terraform fmt -check` and `terraform validate`
-// in a copy of each directory under examples/ that holds .tf files, with a
-// required_providers block for tcapigw/tencentcloud added where the files
-// have none. Directories are found at run time, so new examples are covered
-// without changing this test. Examples that need a newer CLI than
-// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments) are
-// skipped with the reason.
+// in a copy of each directory under examples/ that holds .tf or .tfquery.hcl
+// files, with a required_providers block for tcapigw/tencentcloud added where
+// the files have none. Directories are found at run time, so new examples are
+// covered without changing this test. Files that need a newer CLI than
+// TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments, import by
+// identity, query files, actions) are left out with the reason; a directory left empty
+// is skipped. Query files are validated with `validate -query`.
 func TestExamplesValidate(t *testing.T) {
 	cli := acctest.NewCLI(t) // skips without TF_ACC; builds the provider once
 	version := cliVersion(t, cli)
@@ -45,9 +46,26 @@ func TestExamplesValidate(t *testing.T) {
 		}
 		t.Run(filepath.ToSlash(rel), func(t *testing.T) {
 			t.Parallel()
+			// Files that need a newer CLI are left out, with the reason;
+			// the rest of the directory is still validated.
 			files := readTF(t, dir)
-			if need, why := required(filepath.ToSlash(rel), files, version.openTofu); version.less(need) {
-				t.Skipf("the example has %s: it needs %s %s or later; TF_ACC_TERRAFORM_PATH is %s", why, version.product(), need, version)
+			var tooNew []string
+			for name, text := range files {
+				if need, why := required(filepath.ToSlash(rel), name, text, version.openTofu); version.less(need) {
+					needs := fmt.Sprintf("%s %s or later", version.product(), need)
+					if need == never {
+						needs = "a CLI that " + version.product() + " does not have"
+					}
+					tooNew = append(tooNew, fmt.Sprintf("%s has %s: it needs %s", name, why, needs))
+					delete(files, name)
+				}
+			}
+			slices.Sort(tooNew)
+			if len(files) == 0 {
+				t.Skipf("%s; TF_ACC_TERRAFORM_PATH is %s", strings.Join(tooNew, "; "), version)
+			}
+			for _, reason := range tooNew {
+				t.Logf("left out under %s: %s", version, reason)
 			}
 
 			work := acctest.NewCLI(t)
@@ -67,7 +85,11 @@ func TestExamplesValidate(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			if out, err := work.Run(nil, "validate", "-no-color"); err != nil {
+			validate := []string{"validate", "-no-color"}
+			if len(queryFiles(files)) > 0 {
+				validate = append(validate, "-query")
+			}
+			if out, err := work.Run(nil, validate...); err != nil {
 				t.Fatalf("terraform validate of examples/%s failed: %v\n%s", rel, err, out)
 			}
 		})
@@ -78,30 +100,64 @@ var (
 	requiredProvidersBlock = regexp.MustCompile(`(?m)^\s*required_providers\s*\{`)
 	ephemeralBlock         = regexp.MustCompile(`(?m)^\s*ephemeral\s+"`)
 	writeOnlyArgument      = regexp.MustCompile(`(?m)^\s*\w+_wo\s*=`)
+	identityImport         = regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)
+	actionBlock            = regexp.MustCompile(`(?m)^\s*action\s+"`)
 )
 
-// required returns the oldest CLI version that can validate an example,
-// and why.
-func required(rel string, files map[string]string, openTofu bool) (need cliVer, why string) {
-	ephemeral, writeOnly := strings.HasPrefix(rel, "ephemeral-resources/"), false
-	for _, text := range files {
-		ephemeral = ephemeral || ephemeralBlock.MatchString(text)
-		writeOnly = writeOnly || writeOnlyArgument.MatchString(text)
-	}
+// never is a version that no CLI reaches: for features OpenTofu lacks.
+var never = cliVer{major: 1 << 30}
+
+// required returns the oldest CLI version that can validate one example
+// file, and why.
+func required(rel, name, text string, openTofu bool) (need cliVer, why string) {
 	var reasons []string
-	if ephemeral {
+	if strings.HasSuffix(name, queryFileSuffix) {
+		// `terraform query` came with Terraform 1.14; OpenTofu has none.
+		reasons = append(reasons, "list blocks for `terraform query`")
+		need = cliVer{major: 1, minor: 14}
+		if openTofu {
+			need = never
+		}
+	}
+	if strings.HasPrefix(rel, "ephemeral-resources/") || ephemeralBlock.MatchString(text) {
 		reasons = append(reasons, "an ephemeral resource")
 		need = cliVer{major: 1, minor: 10}
 		if openTofu {
 			need = cliVer{major: 1, minor: 11}
 		}
 	}
-	if writeOnly {
+	if writeOnlyArgument.MatchString(text) {
 		reasons = append(reasons, "a write-only argument")
 		need = cliVer{major: 1, minor: 11}
 	}
+	if identityImport.MatchString(text) {
+		reasons = append(reasons, "an import block by resource identity")
+		need = cliVer{major: 1, minor: 12}
+	}
+	if actionBlock.MatchString(text) {
+		// Actions came with Terraform 1.14; OpenTofu has none.
+		reasons = append(reasons, "an action")
+		need = cliVer{major: 1, minor: 14}
+		if openTofu {
+			need = never
+		}
+	}
 	return need, strings.Join(reasons, " and ")
 }
+
+// queryFiles names the query files (.tfquery.hcl) among files.
+func queryFiles(files map[string]string) []string {
+	var names []string
+	for name := range files {
+		if strings.HasSuffix(name, queryFileSuffix) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+const queryFileSuffix = ".tfquery.hcl"
 
 // cliVer is a CLI's major and minor version.
 type cliVer struct {
@@ -178,7 +234,8 @@ func repoRoot(t *testing.T) string {
 	}
 }
 
-// exampleDirs lists, sorted, the directories under root that hold .tf files.
+// exampleDirs lists, sorted, the directories under root that hold .tf or
+// .tfquery.hcl files.
 func exampleDirs(t *testing.T, root string) []string {
 	t.Helper()
 	var dirs []string
@@ -189,7 +246,7 @@ func exampleDirs(t *testing.T, root string) []string {
 		if d.IsDir() && path != root && strings.HasPrefix(d.Name(), ".") {
 			return filepath.SkipDir // .terraform and the like
 		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".tf") {
+		if !d.IsDir() && (strings.HasSuffix(d.Name(), ".tf") || strings.HasSuffix(d.Name(), queryFileSuffix)) {
 			if dir := filepath.Dir(path); !slices.Contains(dirs, dir) {
 				dirs = append(dirs, dir)
 			}
@@ -203,13 +260,19 @@ func exampleDirs(t *testing.T, root string) []string {
 	return dirs
 }
 
-// readTF reads the .tf files of one directory (not its subdirectories).
+// readTF reads the .tf and .tfquery.hcl files of one directory (not its
+// subdirectories).
 func readTF(t *testing.T, dir string) map[string]string {
 	t.Helper()
 	names, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	query, err := filepath.Glob(filepath.Join(dir, "*"+queryFileSuffix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names = append(names, query...)
 	files := make(map[string]string, len(names))
 	for _, name := range names {
 		b, err := os.ReadFile(name)

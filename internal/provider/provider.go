@@ -10,9 +10,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -39,6 +41,8 @@ const (
 var (
 	_ provider.Provider                       = (*tencentCloudProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*tencentCloudProvider)(nil)
+	_ provider.ProviderWithListResources      = (*tencentCloudProvider)(nil)
+	_ provider.ProviderWithActions            = (*tencentCloudProvider)(nil)
 )
 
 type tencentCloudProvider struct {
@@ -158,6 +162,8 @@ func (p *tencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 	resp.DataSourceData = client
 	resp.ResourceData = client
 	resp.EphemeralResourceData = client
+	resp.ListResourceData = client
+	resp.ActionData = client
 }
 
 func (p *tencentCloudProvider) Resources(context.Context) []func() resource.Resource {
@@ -170,6 +176,14 @@ func (p *tencentCloudProvider) DataSources(context.Context) []func() datasource.
 
 func (p *tencentCloudProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
 	return apigateway.EphemeralResources()
+}
+
+func (p *tencentCloudProvider) ListResources(context.Context) []func() list.ListResource {
+	return apigateway.ListResources()
+}
+
+func (p *tencentCloudProvider) Actions(context.Context) []func() action.Action {
+	return apigateway.Actions()
 }
 
 // resolveConfig picks each setting from the provider block, then the

@@ -109,3 +109,48 @@ provider "tencentcloud" {
 		t.Fatalf("expected no key, got %d", len(keys))
 	}
 }
+
+// An endpoint with user information (a proxy credential), in the provider
+// block or in the environment, fails with an error that shows it redacted:
+// nothing the CLI prints holds the credential. In the block it comes from a
+// sensitive variable, as a credential should: a literal in main.tf would be
+// quoted by the CLI itself (Terraform 1.16 prints the source line with the
+// error), which no provider can prevent.
+func TestAccProvider_endpointUserInfoRedacted(t *testing.T) {
+	t.Parallel()
+	cli := acctest.NewCLI(t)
+	const token = "proxyTok3nS3cret"
+	endpoint := "https://proxy-user:" + token + "@proxy.example:8443"
+	const credentials = `
+  secret_id  = "AKIDEndpointTest"
+  secret_key = "EndpointTestKey"
+`
+	cases := map[string]struct {
+		block string
+		env   []string
+	}{
+		"provider block": {
+			block: "variable \"endpoint\" {\n  type      = string\n  sensitive = true\n}\n\n" +
+				"provider \"tencentcloud\" {" + credentials + "  endpoints = { apigateway = var.endpoint }\n}\n",
+			env: []string{"TF_VAR_endpoint=" + endpoint},
+		},
+		"environment": {
+			block: "provider \"tencentcloud\" {" + credentials + "}\n",
+			env:   []string{"TENCENTCLOUD_APIGATEWAY_ENDPOINT=" + endpoint},
+		},
+	}
+	for name, tc := range cases {
+		cli.WriteConfig(tc.block + keyConfig)
+		out, err := cli.Run(tc.env, "plan", "-no-color")
+		if err == nil {
+			t.Errorf("%s: the plan accepted an endpoint with user information:\n%s", name, out)
+			continue
+		}
+		if strings.Contains(out, token) || strings.Contains(out, "proxy-user") {
+			t.Errorf("%s: the CLI output shows the endpoint's user information:\n%s", name, out)
+		}
+		if !acctest.WordsRegexp(`"https://REDACTED@proxy.example:8443" must be scheme://host[:port] with no user information`).MatchString(out) {
+			t.Errorf("%s: the error does not show the redacted endpoint and why it is refused:\n%s", name, out)
+		}
+	}
+}

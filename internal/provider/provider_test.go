@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -115,5 +116,23 @@ func TestResolveConfigRejects(t *testing.T) {
 				t.Fatalf("summary %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// An endpoint from the environment with user information is rejected
+// without quoting the credential in it.
+func TestResolveConfigRedactsEndpointUserInfo(t *testing.T) {
+	t.Parallel()
+	const token = "envTok3nS3cret"
+	_, diags := resolveConfig(nullModel(), envOf(map[string]string{EnvAPIGatewayEndpoint: "https://proxy:" + token + "@proxy.example"}))
+	if !diags.HasError() {
+		t.Fatal("expected an error")
+	}
+	detail := diags.Errors()[0].Detail()
+	if strings.Contains(detail, token) {
+		t.Fatalf("the error quotes the endpoint's user information: %s", detail)
+	}
+	if !strings.Contains(detail, `"https://REDACTED@proxy.example"`) || !strings.Contains(detail, EnvAPIGatewayEndpoint) {
+		t.Fatalf("the error does not show the redacted endpoint and where it came from: %s", detail)
 	}
 }

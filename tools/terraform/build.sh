@@ -42,4 +42,4 @@ CGO_ENABLED=0 go build -mod=mod -trimpath \
 	-ldflags "-s -w -X github.com/hashicorp/terraform/version.dev=no" \
 	-o "$out.tmp" .
 mv -f "$out.tmp" "$out"
-"$out" version
+CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$out" version

@@ -5,7 +5,8 @@ ephemeral "tencentcloud_api_gateway_api_key" "upstream" {
 
 # Give a second manual key the same secret through the write-only argument:
 # the secret reaches the API but neither the plan nor the state. Bump
-# access_key_secret_wo_version to send the current secret again.
+# access_key_secret_wo_version to send the current secret again. Since the
+# secret is never read back, a change made outside Terraform is not seen.
 resource "tencentcloud_api_gateway_api_key" "mirror" {
   secret_name                  = "partner-gateway-mirror"
   access_key_type              = "manual"

@@ -19,6 +19,8 @@ resource "tencentcloud_api_gateway_api_key" "manual" {
 
 # An auto key rotated on a schedule: changing any value in
 # rotation_triggers gives the key a new secret and keeps its ID.
+# Setting triggers on a key that had none (e.g. just imported)
+# only records them: it does not rotate.
 resource "tencentcloud_api_gateway_api_key" "rotated" {
   secret_name = "billing-service"
   status      = "on"

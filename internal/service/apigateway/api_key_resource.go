@@ -9,9 +9,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
@@ -38,6 +40,7 @@ var (
 	_ resource.ResourceWithImportState    = (*apiKeyResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*apiKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*apiKeyResource)(nil)
+	_ resource.ResourceWithIdentity       = (*apiKeyResource)(nil)
 )
 
 func newAPIKeyResource() resource.Resource { return &apiKeyResource{} }
@@ -115,7 +118,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"access_key_secret": schema.StringAttribute{
-				MarkdownDescription: "The key secret. Required for `manual` keys (10–50 letters, digits and underscores); a change is applied in place with `UpdateApiKey`. Not allowed for `auto` keys, whose secret the service generates (change `rotation_triggers` to rotate it).",
+				MarkdownDescription: "The key secret. Required for `manual` keys (10–50 letters, digits and underscores); a change is applied in place with `UpdateApiKey`, and a secret changed outside Terraform shows in the next plan, which sets this one again. Not allowed for `auto` keys, whose secret the service generates (change `rotation_triggers` to rotate it); for them it is the secret the service reports.",
 				Optional:            true,
 				Computed:            true,
 				Sensitive:           true,
@@ -126,7 +129,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers: keepState,
 			},
 			"access_key_secret_wo": schema.StringAttribute{
-				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). 10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later.",
+				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). The trade-off: the secret is never read back either, so a secret changed outside Terraform is not detected (the plan stays empty); bump `access_key_secret_wo_version` to send this one again. 10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later. Importing such a key: with an `import` block the state never holds the secret; the `terraform import` command stores it until the next apply.",
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
@@ -150,8 +153,9 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Validators:          []validator.String{stringvalidator.OneOf(statusOn, statusOff)},
 			},
 			"rotation_triggers": schema.MapAttribute{
-				MarkdownDescription: "For `auto` keys only: arbitrary values whose change rotates the secret in place (same key ID, new secret), like `keepers` in the random provider.",
+				MarkdownDescription: "For `auto` keys only: arbitrary values whose change rotates the secret in place (same key ID, new secret), like `keepers` in the random provider. The secret rotates only when the triggers change from one non-empty map to a different one. Setting triggers where there were none (on a key created without them, or just imported) records them without rotating, and removing them rotates nothing, so importing a key never rotates it. An absent `rotation_triggers` and `{}` are the same (stored as `{}`).",
 				Optional:            true,
+				Computed:            true, // so that an absent map can be planned as {}, and the two plan alike
 				ElementType:         types.StringType,
 			},
 			"create_time": schema.StringAttribute{
@@ -167,6 +171,20 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 		},
 		Blocks: map[string]schema.Block{
 			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+// IdentitySchema declares the key ID as the resource's identity (Terraform
+// 1.12+, OpenTofu 1.12+), so a key can be imported with
+// `identity = { access_key_id = "…" }` and listed by `terraform query`.
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"access_key_id": identityschema.StringAttribute{
+				Description:       "The key ID (`AccessKeyId`).",
+				RequiredForImport: true,
+			},
 		},
 	}
 }
@@ -240,6 +258,14 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if usesWriteOnlySecret(plan) {
 		plan.AccessKeySecret = types.StringNull()
 	}
+	var configTriggers types.Map
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation_triggers"), &configTriggers)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if configTriggers.IsNull() {
+		plan.RotationTriggers = noRotationTriggers()
+	}
 	if !req.State.Raw.IsNull() {
 		var state apiKeyResourceModel
 		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -259,6 +285,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -300,6 +327,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -310,6 +338,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is the key ID, known before the read; it must be set even
+	// when the key turns out to be gone, or the framework reports it missing.
+	setIdentity(ctx, resp.Identity, state.ID, &resp.Diagnostics)
 	// ReadAPIKey shares calls with the other keys of the walk; a key it
 	// reports missing was confirmed missing by its own DescribeApiKey.
 	key, err := r.client.ReadAPIKey(ctx, state.ID.ValueString())
@@ -326,6 +357,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -347,10 +379,14 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	manual := plan.AccessKeyType.ValueString() == conns.KeyTypeManual
 	switch {
 	case manual && usesWriteOnlySecret(plan) && !plan.AccessKeySecretWOVersion.Equal(state.AccessKeySecretWOVersion):
-		newSecret, secretChange = r.writeOnlySecret(ctx, req.Config, &resp.Diagnostics), true
+		secret := r.writeOnlySecret(ctx, req.Config, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		// After an import (or a switch from access_key_secret) the state
+		// still holds the live secret: when it is the configured one there
+		// is nothing to send, only the stored secret to drop.
+		newSecret, secretChange = secret, state.AccessKeySecret.ValueString() != secret
 	case manual && !usesWriteOnlySecret(plan) && !plan.AccessKeySecret.Equal(state.AccessKeySecret):
 		newSecret, secretChange = plan.AccessKeySecret.ValueString(), true
 	case rotationRequested(plan, state):
@@ -369,6 +405,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		// Nothing the API knows about changed but, maybe, the status.
 		state.RotationTriggers, state.Timeouts = plan.RotationTriggers, plan.Timeouts
 		state.AccessKeySecretWOVersion = plan.AccessKeySecretWOVersion
+		if usesWriteOnlySecret(plan) {
+			state.AccessKeySecret = types.StringNull()
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
 
@@ -390,30 +429,88 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 		return
 	}
 
-	// The API deletes only disabled keys.
+	// The API deletes only disabled keys. A key that this Delete disabled is
+	// turned back on when the delete then fails (bound to a usage plan,
+	// retries exhausted, timed out, interrupted): a failed destroy or
+	// replacement must not lock out the key's callers.
+	disabledHere := false
 	if state.Status.ValueString() != statusOff {
 		if err := r.client.DisableAPIKey(ctx, id); err != nil {
 			if conns.IsNotFound(err) {
 				return
 			}
-			resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
+			if !conns.IsAmbiguous(err) {
+				resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
+				return
+			}
+			// The disable may have been carried out: restore the key as after a failed delete.
+			r.restoreAfterFailedDelete(ctx, id, err, &resp.Diagnostics)
 			return
 		}
+		disabledHere = true
 	}
 	err := r.client.DeleteAPIKey(ctx, id)
 	if conns.HasCode(err, conns.CodeInvalidStatus) {
 		// Enabled outside Terraform since the last refresh.
-		if err = r.client.DisableAPIKey(ctx, id); err == nil {
+		if err = r.client.DisableAPIKey(ctx, id); err == nil || conns.IsAmbiguous(err) {
+			disabledHere = true
+		}
+		if err == nil {
 			err = r.client.DeleteAPIKey(ctx, id)
 		}
 	}
-	if err != nil && !conns.IsNotFound(err) {
+	switch {
+	case err == nil || conns.IsNotFound(err):
+	case disabledHere:
+		r.restoreAfterFailedDelete(ctx, id, err, &resp.Diagnostics)
+	default:
 		resp.Diagnostics.Append(r.apiError("deleting API key "+id, err))
 	}
 }
 
+// restoreTimeout bounds turning a key back on after a failed delete. It
+// runs on a context of its own: the delete's may have ended already.
+const restoreTimeout = time.Minute
+
+// restoreAfterFailedDelete enables a key that Delete disabled before the
+// delete failed, and reports the failure with the key's resulting status.
+func (r *apiKeyResource) restoreAfterFailedDelete(ctx context.Context, id string, deleteErr error, diags *diag.Diagnostics) {
+	restoreCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), restoreTimeout)
+	defer cancel()
+	err := r.client.EnableAPIKey(restoreCtx, id)
+	if conns.IsNotFound(err) {
+		// The failed delete was carried out after all (its answer was
+		// lost): the key is gone, which is what was asked.
+		return
+	}
+	diags.Append(diagnostics.DeleteFailedAfterDisable(id, deleteErr, err, r.client.CredentialID()))
+}
+
+// ImportState takes the key ID, either as an import ID or as the identity's
+// access_key_id; the Read that follows fills in the rest and the identity.
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	resource.ImportStatePassthroughWithIdentity(ctx, path.Root("id"), path.Root("access_key_id"), req, resp)
+}
+
+// recordIdentity sets the identity from the key ID in state, on every path
+// that leaves a key in state (a create that failed half-way included).
+func recordIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	if state.Raw.IsNull() {
+		return
+	}
+	var id types.String
+	diags.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
+	setIdentity(ctx, identity, id, diags)
+}
+
+// setIdentity stores the key ID as the identity. Clients that store no
+// identity (Terraform before 1.12) get one all the same: the framework
+// checks for it after every Create and Read, and drops it for them.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String, diags *diag.Diagnostics) {
+	if identity == nil || id.IsNull() || id.IsUnknown() {
+		return
+	}
+	diags.Append(identity.SetAttribute(ctx, path.Root("access_key_id"), id)...)
 }
 
 // applyStatus turns the key on or off, then reads it once for the
@@ -465,6 +562,10 @@ func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags
 	if usesWriteOnlySecret(base) {
 		model.AccessKeySecret = types.StringNull()
 	}
+	if model.RotationTriggers.IsNull() {
+		// Imported, or stored by an earlier version: no triggers is {}.
+		model.RotationTriggers = noRotationTriggers()
+	}
 	d := state.Set(ctx, &model)
 	diags.Append(d...)
 	return !d.HasError()
@@ -496,9 +597,27 @@ func (r *apiKeyResource) writeOnlySecret(ctx context.Context, config tfsdk.Confi
 	return secret.ValueString()
 }
 
-// rotationRequested reports whether an auto key's triggers changed.
+// rotationRequested reports whether an auto key's secret is to rotate: its
+// triggers change from one non-empty map to a different one. Setting
+// triggers where there were none only records them (state holds none after
+// an import: an import must never rotate a live key), and removing them
+// rotates nothing. Unknown triggers may rotate; the apply decides.
 func rotationRequested(plan, state apiKeyResourceModel) bool {
-	return plan.AccessKeyType.ValueString() == conns.KeyTypeAuto && !plan.RotationTriggers.Equal(state.RotationTriggers)
+	if plan.AccessKeyType.ValueString() != conns.KeyTypeAuto || noTriggers(state.RotationTriggers) {
+		return false
+	}
+	if plan.RotationTriggers.IsUnknown() {
+		return true
+	}
+	return !noTriggers(plan.RotationTriggers) && !plan.RotationTriggers.Equal(state.RotationTriggers)
+}
+
+// noTriggers reports whether a known rotation_triggers holds no value.
+func noTriggers(m types.Map) bool { return m.IsNull() || (!m.IsUnknown() && len(m.Elements()) == 0) }
+
+// noRotationTriggers is the value of an absent rotation_triggers.
+func noRotationTriggers() types.Map {
+	return types.MapValueMust(types.StringType, map[string]attr.Value{})
 }
 
 // statusFromAPI maps the API's status number; an undocumented value is an

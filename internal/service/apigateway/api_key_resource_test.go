@@ -62,7 +62,10 @@ func TestAccAPIKey_auto(t *testing.T) {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("CreateApiKey"),
+					// One listing of the keys that already carry the name
+					// (never candidates if the create's answer is lost), then
+					// the create.
+					env.ExpectCalls("DescribeApiKeysStatus", "CreateApiKey"),
 					env.KeyMatchesRemote(testAddress),
 					statecheck.ExpectKnownValue(testAddress, attr("access_key_type"), knownvalue.StringExact("auto")),
 					statecheck.ExpectKnownValue(testAddress, attr("status"), knownvalue.StringExact("on")),
@@ -116,8 +119,23 @@ func TestAccAPIKey_auto(t *testing.T) {
 				},
 			},
 			{
-				// Rotation: same key ID, new secret, one UpdateApiKey.
+				// Triggers set on a key created without them are recorded, with no call and no rotation.
 				Config: env.Config(autoKeyConfig(name, "on", `  rotation_triggers = { rotated = "1" }`)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(testAddress, attr("access_key_secret"), knownvalue.NotNull()),
+						env.MarkCalls(),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCallCounts(map[string]int{}),
+					env.KeyMatchesRemote(testAddress),
+				},
+			},
+			{
+				// Rotation: same key ID, new secret, one UpdateApiKey.
+				Config: env.Config(autoKeyConfig(name, "on", `  rotation_triggers = { rotated = "2" }`)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
@@ -132,7 +150,7 @@ func TestAccAPIKey_auto(t *testing.T) {
 					sameID.AddStateValue(testAddress, attr("id")),
 					secrets.AddStateValue(testAddress, attr("access_key_secret")),
 					statecheck.ExpectKnownValue(testAddress, attr("rotation_triggers"), knownvalue.MapExact(map[string]knownvalue.Check{
-						"rotated": knownvalue.StringExact("1"),
+						"rotated": knownvalue.StringExact("2"),
 					})),
 				},
 			},
@@ -226,7 +244,7 @@ func TestAccAPIKey_createDisabled(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("CreateApiKey", "DisableApiKey", "DescribeApiKey"),
+					env.ExpectCalls("DescribeApiKeysStatus", "CreateApiKey", "DisableApiKey", "DescribeApiKey"),
 					env.ExpectRemoteKeyCount(1),
 					env.KeyMatchesRemote(testAddress),
 					statecheck.ExpectKnownValue(testAddress, attr("status"), knownvalue.StringExact("off")),

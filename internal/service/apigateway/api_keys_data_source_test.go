@@ -358,3 +358,50 @@ output "exposed" {
 		t.Fatalf("destroy should leave only the seeded key %s, the emulator holds %d key(s)", id, len(keys))
 	}
 }
+
+// A service that overstates TotalCount, or ignores Offset, cannot make the
+// listing loop or list a key twice: paging stops at a page with no new key.
+func TestAccAPIKeysDataSource_faultyPaging(t *testing.T) {
+	env := acctest.New(t)
+	needsEmulator(t, env)
+	for i := range 150 {
+		seedKey(env, fmt.Sprintf("tfacc_quirk_%03d", i), fmt.Sprintf("quirk-%03d", i), acctest.RandomManualKeySecret(), "manual", true)
+	}
+	config := env.Config(`
+data "tencentcloud_api_gateway_api_keys" "all" {}
+`)
+	all := apiKeysAddress("all")
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// TotalCount says 1150: every key once, and a stop after
+				// the page that brings nothing new.
+				PreConfig: func() {
+					env.Emulator.SetListQuirks(emulator.ListQuirks{ExtraTotalCount: 1000})
+					env.MarkCallsNow()
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCallCounts(map[string]int{"DescribeApiKeysStatus": 3}),
+					statecheck.ExpectKnownValue(all, attr("api_keys"), knownvalue.ListSizeExact(150)),
+					statecheck.ExpectKnownValue(all, attr("api_keys").AtSliceIndex(149).AtMapKey("access_key_id"), knownvalue.StringExact("tfacc_quirk_149")),
+				},
+			},
+			{
+				// Every page is the first one: the keys of that page, once each.
+				PreConfig: func() {
+					env.Emulator.SetListQuirks(emulator.ListQuirks{IgnoreOffset: true, ExtraTotalCount: 1000})
+					env.MarkCallsNow()
+				},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCallCounts(map[string]int{"DescribeApiKeysStatus": 2}),
+					statecheck.ExpectKnownValue(all, attr("api_keys"), knownvalue.ListSizeExact(100)),
+					statecheck.ExpectKnownValue(all, attr("api_keys").AtSliceIndex(99).AtMapKey("access_key_id"), knownvalue.StringExact("tfacc_quirk_099")),
+				},
+			},
+		},
+	})
+}

@@ -2,8 +2,10 @@
 package apigateway
 
 import (
+	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
@@ -27,5 +29,20 @@ func DataSources() []func() datasource.DataSource {
 func EphemeralResources() []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		newAPIKeyEphemeralResource,
+	}
+}
+
+// ListResources lists the service's list resource constructors (for
+// `terraform query`) for the provider.
+func ListResources() []func() list.ListResource {
+	return []func() list.ListResource{
+		newAPIKeyListResource,
+	}
+}
+
+// Actions lists the service's action constructors for the provider.
+func Actions() []func() action.Action {
+	return []func() action.Action{
+		newAPIKeyRotateAction,
 	}
 }

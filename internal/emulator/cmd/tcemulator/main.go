@@ -53,6 +53,7 @@ type config struct {
 	opts      emulator.Options
 	latency   time.Duration
 	faults    emulator.Faults
+	list      emulator.ListQuirks
 	shutdownT time.Duration
 }
 
@@ -60,7 +61,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("tcemulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := &config{shutdownT: 5 * time.Second}
-	var faultActions string
+	var faultActions, malformedKinds string
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:0", "`address` to listen on (port 0 picks a free port)")
 	fs.StringVar(&c.opts.SecretID, "secret-id", emulator.DefaultSecretID, "SecretId the emulator accepts")
 	fs.StringVar(&c.opts.SecretKey, "secret-key", emulator.DefaultSecretKey, "secret key of -secret-id")
@@ -71,7 +72,15 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.Int64Var(&c.faults.Seed, "fault-seed", 1, "seed of the fault source (same seed, same faults)")
 	fs.Float64Var(&c.faults.TransientRate, "fault-transient", 0, "fraction of calls answered with a transient failure, not performed")
 	fs.Float64Var(&c.faults.DropRate, "fault-drop", 0, "fraction of calls performed, then the connection closed unanswered")
+	fs.Float64Var(&c.faults.CommitErrorRate, "fault-commit-error", 0, "fraction of calls performed, then answered InternalError or HTTP 502/503/504")
+	fs.Float64Var(&c.faults.LateRate, "fault-late", 0, "fraction of calls performed at once, then answered after -fault-late-delay")
+	fs.DurationVar(&c.faults.LateDelay, "fault-late-delay", emulator.DefaultLateDelay, "how long a late answer is held")
+	fs.Float64Var(&c.faults.NullResultRate, "fault-null-result", 0, `fraction of calls performed, then answered with "Result": null`)
+	fs.Float64Var(&c.faults.MalformedRate, "fault-malformed", 0, "fraction of calls performed, then answered with a body the SDK cannot use")
+	fs.StringVar(&malformedKinds, "fault-malformed-kinds", "", "comma-separated kinds of malformed body: status-string, status-missing, truncated (default: all)")
 	fs.StringVar(&faultActions, "fault-actions", "", "comma-separated actions subject to faults (default: all)")
+	fs.BoolVar(&c.list.IgnoreOffset, "list-ignore-offset", false, "DescribeApiKeysStatus ignores Offset (every page starts at the first key)")
+	fs.IntVar(&c.list.ExtraTotalCount, "list-extra-total", 0, "added to the TotalCount of every DescribeApiKeysStatus answer")
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the endpoint URL to this `file` once listening (removed on exit)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -82,20 +91,38 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
-	for _, rate := range []float64{c.faults.TransientRate, c.faults.DropRate} {
+	f := c.faults
+	sum := 0.0
+	for _, rate := range []float64{f.TransientRate, f.DropRate, f.CommitErrorRate, f.LateRate, f.NullResultRate, f.MalformedRate} {
 		if rate < 0 || rate > 1 {
 			return nil, fmt.Errorf("fault rates must be between 0 and 1, got %v", rate)
 		}
+		sum += rate
 	}
-	if c.faults.TransientRate+c.faults.DropRate > 1 {
-		return nil, errors.New("-fault-transient plus -fault-drop must not exceed 1")
+	if sum > 1 {
+		return nil, errors.New("the -fault-* rates together must not exceed 1")
 	}
-	for name := range strings.SplitSeq(faultActions, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			c.faults.Actions = append(c.faults.Actions, name)
+	c.faults.Actions = splitList(faultActions)
+	c.faults.MalformedKinds = splitList(malformedKinds)
+	for _, kind := range c.faults.MalformedKinds {
+		switch kind {
+		case emulator.MalformedStatusString, emulator.MalformedStatusMissing, emulator.MalformedTruncated:
+		default:
+			return nil, fmt.Errorf("unknown kind of malformed body %q", kind)
 		}
 	}
 	return c, nil
+}
+
+// splitList splits a comma-separated flag value, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for item := range strings.SplitSeq(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // run serves until ctx is done, then shuts down gracefully.
@@ -107,6 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	emu := emulator.New(c.opts)
 	emu.SetLatency(c.latency)
 	emu.SetFaults(c.faults)
+	emu.SetListQuirks(c.list)
 
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {

@@ -107,12 +107,32 @@ func TestParseFlags(t *testing.T) {
 		{"-fault-transient", "1.5"},
 		{"-fault-drop", "-0.1"},
 		{"-fault-transient", "0.6", "-fault-drop", "0.6"},
+		{"-fault-commit-error", "0.6", "-fault-malformed", "0.6"},
+		{"-fault-late", "2"},
+		{"-fault-malformed-kinds", "status-string,bogus"},
 		{"extra"},
 		{"-no-such-flag"},
 	} {
 		if _, err := parseFlags(args, io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) accepted bad input", args)
 		}
+	}
+}
+
+// The fault modes performed-then-failed, and the paging quirks, have flags.
+func TestParseFlagsCommitFaultsAndListQuirks(t *testing.T) {
+	t.Parallel()
+	c, err := parseFlags([]string{"-fault-commit-error", "0.15", "-fault-late", "0.05", "-fault-late-delay", "2s",
+		"-fault-null-result", "0.1", "-fault-malformed", "0.2", "-fault-malformed-kinds", "truncated, status-string",
+		"-list-ignore-offset", "-list-extra-total", "7"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.faults
+	if f.CommitErrorRate != 0.15 || f.LateRate != 0.05 || f.LateDelay != 2*time.Second || f.NullResultRate != 0.1 ||
+		f.MalformedRate != 0.2 || strings.Join(f.MalformedKinds, ",") != "truncated,status-string" ||
+		!c.list.IgnoreOffset || c.list.ExtraTotalCount != 7 {
+		t.Errorf("config = %+v", c)
 	}
 }
 

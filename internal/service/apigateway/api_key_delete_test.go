@@ -1,0 +1,208 @@
+package apigateway_test
+
+import (
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
+)
+
+// expectKeyEnabled fails the test unless the emulator holds the key, enabled.
+func expectKeyEnabled(t *testing.T, env *acctest.Env, id string) {
+	t.Helper()
+	key, ok := env.Emulator.Key(id)
+	switch {
+	case !ok:
+		t.Errorf("key %s no longer exists", id)
+	case !key.Enabled:
+		t.Errorf("key %s was left disabled by the failed delete", id)
+	}
+}
+
+// A destroy that fails because the key is bound to a usage plan turns the
+// key it disabled back on, says so, and says what to do.
+func TestAccAPIKey_failedDestroyKeepsKeyEnabled(t *testing.T) {
+	env := acctest.New(t)
+	if env.Emulator == nil {
+		t.Skip("needs the emulator: a key cannot be bound to a usage plan on demand")
+	}
+	name := acctest.RandomName()
+	var id string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.Config(autoKeyConfig(name, "on", "")),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureAttribute(testAddress, "id", &id)},
+			},
+			{
+				PreConfig: func() { env.Emulator.SetKeyBoundToUsagePlan(id, true) },
+				Config:    env.ProviderBlock(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionDestroy),
+						env.MarkCalls(),
+					},
+				},
+				ExpectError: regexp.MustCompile(`(?s)` + acctest.WordsRegexp(`DeleteApiKey failed: [UnsupportedOperation.ResourceIsInUse]`).String() +
+					`.*API\s+key\s+AKID\w+\s+` + acctest.WordsRegexp(`was disabled to be deleted, and has been enabled again: callers that use it keep working.`).String() +
+					`.*` + acctest.WordsRegexp(`either unbind the key from every usage plan it is bound to`).String() +
+					`.*` + acctest.WordsRegexp(`terraform state rm`).String()),
+			},
+			{
+				// State still holds the key as it is: on.
+				PreConfig: func() {
+					env.AssertCalls(t, "DisableApiKey", "DeleteApiKey→UnsupportedOperation.ResourceIsInUse", "EnableApiKey")
+					expectKeyEnabled(t, env, id)
+				},
+				Config: env.Config(autoKeyConfig(name, "on", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.KeyMatchesRemote(testAddress),
+					statecheck.ExpectKnownValue(testAddress, attr("status"), knownvalue.StringExact("on")),
+				},
+			},
+			{
+				// Unbound, the key is destroyed.
+				PreConfig: func() { env.Emulator.SetKeyBoundToUsagePlan(id, false) },
+				Config:    env.ProviderBlock(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectCalls("DisableApiKey", "DeleteApiKey")},
+			},
+		},
+	})
+}
+
+// A replacement (a new secret_name) deletes the old key first: when that
+// fails, the old key stays enabled and no new key is made.
+func TestAccAPIKey_failedReplacementKeepsOldKeyEnabled(t *testing.T) {
+	env := acctest.New(t)
+	if env.Emulator == nil {
+		t.Skip("needs the emulator: a key cannot be bound to a usage plan on demand")
+	}
+	name := acctest.RandomName()
+	var id string
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.Config(autoKeyConfig(name, "on", "")),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureAttribute(testAddress, "id", &id)},
+			},
+			{
+				PreConfig: func() { env.Emulator.SetKeyBoundToUsagePlan(id, true) },
+				Config:    env.Config(autoKeyConfig(name+"-renamed", "on", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionDestroyBeforeCreate),
+						env.MarkCalls(),
+					},
+				},
+				ExpectError: acctest.WordsRegexp(`has been enabled again`),
+			},
+			{
+				// The old key is still on, still in state, and alone.
+				PreConfig: func() {
+					env.AssertCalls(t, "DisableApiKey", "DeleteApiKey→UnsupportedOperation.ResourceIsInUse", "EnableApiKey")
+					expectKeyEnabled(t, env, id)
+					if n := len(env.Emulator.Keys()); n != 1 {
+						t.Errorf("expected only the old key, the emulator holds %d", n)
+					}
+				},
+				Config: env.Config(autoKeyConfig(name, "on", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.KeyMatchesRemote(testAddress),
+					statecheck.ExpectKnownValue(testAddress, attr("id"), knownvalue.StringFunc(func(v string) error {
+						if v != id {
+							return fmt.Errorf("state holds key %s, not the old key %s", v, id)
+						}
+						return nil
+					})),
+				},
+			},
+			{
+				// Unbound, the replacement goes through.
+				PreConfig: func() { env.Emulator.SetKeyBoundToUsagePlan(id, false) },
+				Config:    env.Config(autoKeyConfig(name+"-renamed", "on", "")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCalls("DisableApiKey", "DeleteApiKey", "CreateApiKey"),
+					env.KeyMatchesRemote(testAddress),
+					env.ExpectRemoteKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// A delete that keeps failing until the delete timeout ends re-enables the
+// key too, on a context of its own (the delete's has expired by then).
+func TestAccAPIKey_destroyTimeoutKeepsKeyEnabled(t *testing.T) {
+	env := acctest.New(t)
+	if env.Emulator == nil {
+		t.Skip("needs the emulator: faults cannot be injected into TencentCloud")
+	}
+	name := acctest.RandomName()
+	var id string
+	config := fmt.Sprintf(`
+resource "tencentcloud_api_gateway_api_key" "test" {
+  secret_name = %q
+  timeouts {
+    delete = "2s"
+  }
+}
+`, name)
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.Config(config),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureAttribute(testAddress, "id", &id)},
+			},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults(emulator.Faults{Seed: 1, TransientRate: 1, Actions: []string{"DeleteApiKey"}})
+				},
+				Config: env.ProviderBlock(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+				},
+				// The retries end with the delete timeout; the last attempt's error is reported.
+				ExpectError: regexp.MustCompile(`(?s)DeleteApiKey\s+failed.*` + acctest.WordsRegexp(`has been enabled again`).String()),
+			},
+			{
+				PreConfig: func() {
+					calls := env.Emulator.Calls()
+					if last := calls[len(calls)-1]; last.Action != "EnableApiKey" || last.ErrorCode != "" {
+						t.Errorf("expected the failed destroy to end with a successful EnableApiKey, got %s→%s", last.Action, last.ErrorCode)
+					}
+					expectKeyEnabled(t, env, id)
+					env.Emulator.SetFaults(emulator.Faults{})
+				},
+				Config: env.ProviderBlock(),
+			},
+		},
+	})
+}
