@@ -345,7 +345,7 @@ func TestAccAPIKey_unusableAnswers(t *testing.T) {
 // Answers whose bodies the SDK cannot parse (Status as a string, truncated
 // JSON) hold secrets; neither the console nor a TRACE log shows them. The
 // first apply adopts keys whose create answers were spoiled; the plan after
-// it fails on a spoiled DescribeApiKey, and prints the error.
+// it fails on spoiled read answers, and prints the error.
 func TestAccAPIKey_noSecretFromMalformedAnswers(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
@@ -367,7 +367,10 @@ func TestAccAPIKey_noSecretFromMalformedAnswers(t *testing.T) {
 	for _, k := range env.Emulator.Keys() {
 		secrets = append(secrets, k.AccessKeySecret)
 	}
-	env.Emulator.SetFaults(emulator.Faults{MalformedRate: 1, MalformedKinds: []string{emulator.MalformedStatusString}, Actions: []string{"DescribeApiKey"}})
+	// The refresh reads the keys in a shared DescribeApiKeysStatus, then
+	// (that failing) each with its own DescribeApiKey: spoil both.
+	env.Emulator.SetFaults(emulator.Faults{MalformedRate: 1, MalformedKinds: []string{emulator.MalformedStatusString},
+		Actions: []string{"DescribeApiKey", "DescribeApiKeysStatus"}})
 	out, err := cli.Run(traceEnv, "plan", "-no-color")
 	if err == nil || !strings.Contains(out, "ClientError.ParseJsonError") || !acctest.WordsRegexp("field ApiKey.Status is not of type int64").MatchString(out) {
 		t.Fatalf("expected the plan to fail on the spoiled answers with a safe reason: %v\n%s", err, out)
