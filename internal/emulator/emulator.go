@@ -56,7 +56,7 @@ type Server struct {
 	rateLimit         int
 	limiters          map[string]*rate.Limiter // per action, created lazily
 	faults            Faults
-	faultRNG          *rand.Rand
+	faultRNGs         map[string]*rand.Rand // per action, see Faults
 	latency           time.Duration
 	manualAllowlisted bool
 	listQuirks        ListQuirks
