@@ -82,6 +82,9 @@ func (s *Server) handle(r *http.Request, body []byte, readErr *apiError, call *C
 	if readErr != nil {
 		return outcome{err: readErr}
 	}
+	if r.Header.Get("X-TC-Version") == STSAPIVersion {
+		return s.handleSTS(r, body, call)
+	}
 
 	if e := s.authenticate(r, body); e != nil {
 		return outcome{err: e}
