@@ -70,12 +70,6 @@ func parseAuthorization(h, service string) (*authorization, *apiError) {
 	return &authorization{secretID: scope[0], date: scope[1], signedHeaders: signed, signature: sig}, nil
 }
 
-// authenticate checks an API Gateway call's signature.
-func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
-	_, e := s.authenticateFor(r, body, Service)
-	return e
-}
-
 // authenticateFor performs the service's checks in its order: header
 // syntax, SecretId (the long-term key or STS temporary credentials), clock
 // skew, signature, token (and expiry of temporary credentials). It returns

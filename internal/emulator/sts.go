@@ -69,6 +69,7 @@ type principal struct {
 	UserID      string
 	PrincipalID string
 	Type        string
+	secretID    string // the SecretId that signed
 }
 
 // tempCredential is one set of temporary credentials STS issued.
@@ -144,6 +145,25 @@ func (s *Server) SetCredentialLifetime(d time.Duration) {
 	s.sts.lifetime = d.Truncate(time.Second)
 }
 
+// IssuedCredential is a set of temporary credentials STS issued, with its
+// secrets: for tests that check that no secret leaks.
+type IssuedCredential struct {
+	TmpSecretID, TmpSecretKey, Token string
+	Expires                          time.Time
+	Caller                           string // the role session's ARN
+}
+
+// IssuedCredentials lists every temporary credential issued so far.
+func (s *Server) IssuedCredentials() []IssuedCredential {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]IssuedCredential, 0, len(s.sts.creds))
+	for id, c := range s.sts.creds {
+		out = append(out, IssuedCredential{TmpSecretID: id, TmpSecretKey: c.secretKey, Token: c.token, Expires: c.expires, Caller: c.who.ARN})
+	}
+	return out
+}
+
 // STSExchanges is the number of temporary credentials STS has issued.
 func (s *Server) STSExchanges() int {
 	s.mu.Lock()
@@ -180,6 +200,7 @@ func (s *Server) handleSTS(r *http.Request, body []byte, call *Call) outcome {
 			return outcome{err: e}
 		}
 		who = &p
+		call.Caller, call.SecretID = p.ARN, p.secretID
 	}
 	if ok, limit := s.allow(call.Action); !ok {
 		return outcome{err: requestLimitError(limit)}
@@ -398,12 +419,16 @@ func longTermPrincipal() principal {
 // or expired temporary credentials (temp is then non-nil).
 func (s *Server) credentialFor(secretID string) (secretKey string, who principal, temp *tempCredential, ok bool) {
 	if secretID == s.secretID {
-		return s.secretKey, longTermPrincipal(), nil, true
+		who := longTermPrincipal()
+		who.secretID = secretID
+		return s.secretKey, who, nil, true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c, found := s.sts.creds[secretID]; found {
-		return c.secretKey, c.who, c, true
+		who := c.who
+		who.secretID = secretID
+		return c.secretKey, who, c, true
 	}
 	return "", principal{}, nil, false
 }
