@@ -62,7 +62,7 @@ func TestResolveConfigPrecedence(t *testing.T) {
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	want = conns.Config{ Protocol: conns.DefaultProtocol, Domain: conns.DefaultDomain, RateLimit: conns.DefaultRateLimit}
+	want = conns.Config{Protocol: conns.DefaultProtocol, Domain: conns.DefaultDomain, RateLimit: conns.DefaultRateLimit}
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults: got %+v, want %+v", cfg, want)
 	}
