@@ -110,3 +110,11 @@ func (e *Env) CheckNoKeysNorWrites() error {
 	}
 	return nil
 }
+
+// WriteProfile writes <dir>/<name>.credential in the tccli format.
+func WriteProfile(t *testing.T, dir, name, credential string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, name+".credential"), []byte(credential), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
