@@ -174,11 +174,15 @@ func TestAccAPIKey_keylessFailures(t *testing.T) {
 			error: "AssumeRoleWithWebIdentity failed: [UnauthorizedOperation] role " + emulator.DefaultRoleARN + ", session ci-run:",
 		},
 		"expired token": {
-			auth:  func(env *acctest.Env, _ *testing.T) string { return web(env, emulator.DefaultOIDCProviderID, emulator.TokenClaims{TTL: -time.Minute}) },
+			auth: func(env *acctest.Env, _ *testing.T) string {
+				return web(env, emulator.DefaultOIDCProviderID, emulator.TokenClaims{TTL: -time.Minute})
+			},
 			error: "[InvalidParameter.WebIdentityTokenError] role " + emulator.DefaultRoleARN + ", session ci-run: The web identity token was rejected: the token has expired.",
 		},
 		"wrong audience": {
-			auth:  func(env *acctest.Env, _ *testing.T) string { return web(env, emulator.DefaultOIDCProviderID, emulator.TokenClaims{Audience: "not-sts"}) },
+			auth: func(env *acctest.Env, _ *testing.T) string {
+				return web(env, emulator.DefaultOIDCProviderID, emulator.TokenClaims{Audience: "not-sts"})
+			},
 			error: "[InvalidParameter.WebIdentityTokenError] role " + emulator.DefaultRoleARN + `, session ci-run: The web identity token was rejected: the audience ["not-sts"] is not a client ID`,
 		},
 		"missing token file": {
