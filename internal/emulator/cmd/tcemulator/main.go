@@ -52,17 +52,17 @@ var errUsage = errors.New("usage error")
 
 // config is the parsed command line.
 type config struct {
-	listen    string
-	addrFile  string
+	listen   string
+	addrFile string
 	// Web identity: the token file to keep fresh, and its tokens' lifetime.
 	tokenFile   string
 	tokenTTL    time.Duration
 	sessionName string
 	credLife    time.Duration
-	opts      emulator.Options
-	latency   time.Duration
-	faults    emulator.Faults
-	shutdownT time.Duration
+	opts        emulator.Options
+	latency     time.Duration
+	faults      emulator.Faults
+	shutdownT   time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
