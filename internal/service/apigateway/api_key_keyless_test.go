@@ -13,9 +13,6 @@ import (
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
 )
 
-// apiGatewayActions are the actions whose callers the keyless tests check.
-var apiGatewayActions = []string{"CreateApiKey", "DescribeApiKey", "UpdateApiKey", "DisableApiKey", "DeleteApiKey"}
-
 // checkEveryCallBy fails unless every API Gateway call in the log was signed
 // by a caller matching want, and at least one STS exchange of action happened.
 func checkEveryCallBy(t *testing.T, env *acctest.Env, want, stsAction string) {
