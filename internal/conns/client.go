@@ -134,10 +134,7 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 			return zero, &APIError{Action: o.action, Code: "ClientError.RateLimitWait", Message: err.Error(), err: ctxErr(ctx, err)}
 		}
 		start := time.Now()
-		out, requestID, err := zero, "", c.ready(ctx)
-		if err == nil {
-			out, requestID, err = send(ctx)
-		}
+		out, requestID, err := sendReady(ctx, c, send)
 		fields := map[string]any{"duration_ms": time.Since(start).Milliseconds(), "attempt": attempt}
 		if err == nil {
 			fields["request_id"] = requestID

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -283,6 +284,35 @@ type credentials interface {
 	secrets() []string
 	// describe names the credential in error messages, never a secret.
 	describe() string
+	// invalidate drops temporary credentials with this SecretId, so that
+	// the next ensure obtains new ones; false when there is nothing to drop.
+	invalidate(secretID string) bool
+}
+
+// codeTokenFailure: the API rejected temporary credentials (expired, or a
+// wrong token).
+const codeTokenFailure = "AuthFailure.TokenFailure"
+
+// sendReady makes the credentials ready, then sends. When the API rejects
+// temporary credentials that were still fresh here (its clock runs ahead
+// of this machine's), it obtains new ones and sends once more: the request
+// was refused before anything was done, so repeating it is safe.
+func sendReady[T any](ctx context.Context, c *Client, send func(context.Context) (T, string, error)) (T, string, error) {
+	var zero T
+	if err := c.ready(ctx); err != nil {
+		return zero, "", err
+	}
+	used := c.creds.GetSecretId()
+	out, requestID, err := send(ctx)
+	var sdkErr *tcerr.TencentCloudSDKError
+	if err == nil || !errors.As(err, &sdkErr) || sdkErr.Code != codeTokenFailure || !c.creds.invalidate(used) {
+		return out, requestID, err
+	}
+	tflog.Debug(ctx, "TencentCloud rejected the temporary credentials before their expiry; obtaining new ones")
+	if err := c.ready(ctx); err != nil {
+		return zero, "", err
+	}
+	return send(ctx)
 }
 
 // staticCredentials are keys used as given.
@@ -299,6 +329,8 @@ func (s staticCredentials) secrets() []string {
 }
 
 func (s staticCredentials) describe() string { return s.GetSecretId() }
+
+func (staticCredentials) invalidate(string) bool { return false }
 
 func presentValues(values ...string) []string {
 	out := make([]string, 0, len(values))
@@ -426,6 +458,16 @@ func (r *roleCredentials) addMasks(values ...string) {
 			r.masks = append(r.masks, v)
 		}
 	}
+}
+
+func (r *roleCredentials) invalidate(secretID string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.cur == nil || r.cur.id != secretID {
+		return r.cur != nil // already replaced by another caller
+	}
+	r.cur = nil
+	return true
 }
 
 func (r *roleCredentials) describe() string {

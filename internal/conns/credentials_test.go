@@ -438,3 +438,25 @@ func TestEnsureHonoursTheCallersContext(t *testing.T) {
 		t.Fatalf("%d AssumeRole calls, want the one both callers shared", got)
 	}
 }
+
+// When the API's clock runs ahead and it rejects credentials that are
+// still fresh here, the call obtains new ones once and succeeds.
+func TestTokenFailureOfFreshCredentialsRefreshesOnce(t *testing.T) {
+	t.Parallel()
+	f := newSTSFixture(t)
+	f.emu.SetCredentialLifetime(100 * time.Second)
+	c := f.client(t, assumeRoleConfig())
+	c.creds.(*roleCredentials).now = time.Now // this machine's clock, not the emulator's
+	ctx := withTimeout(t, 30*time.Second)
+	if _, err := c.ListAPIKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(101 * time.Second) // expired for the emulator only
+	if _, err := c.ListAPIKeys(ctx); err != nil {
+		t.Fatalf("after the server-side expiry: %v", err)
+	}
+	counts := f.emu.CallCounts()
+	if counts["AssumeRole"] != 2 || counts["DescribeApiKeysStatus"] != 3 {
+		t.Fatalf("calls %v: want one rejected list, one new exchange and a second list", counts)
+	}
+}
