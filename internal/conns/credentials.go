@@ -172,7 +172,8 @@ type credentialPlan struct {
 //
 //  1. Exactly one of: web identity, static keys, a named profile (profile
 //     or shared_credentials_dir). Two of them are an error.
-//  2. Without any: the SDK's credentials file, then tccli's default profile.
+//  2. Without any: the SDK's credentials file, then tccli's profile named by
+//     TCCLI_PROFILE (default "default").
 //  3. assume_role (or a profile's role-arn) is assumed with those keys.
 //     Web identity already assumes its role, so assume_role beside it is an
 //     error, as are assume_role and a profile's role-arn together.
@@ -230,7 +231,8 @@ func (c Config) resolveCredentials() (*credentialPlan, error) {
 			plan.source, plan.sourceName = cred, "the TencentCloud credentials file"
 			break
 		}
-		p, err := readTccliProfile("", DefaultProfile)
+		// TCCLI_PROFILE names it, as the SDK's own tccli provider reads it.
+		p, err := readTccliProfile("", orDefault(os.Getenv(common.EnvTCCLIProfile), DefaultProfile))
 		if errors.Is(err, errProfileNotFound) {
 			return nil, fmt.Errorf("%w: %s", ErrNoCredentials, err)
 		}

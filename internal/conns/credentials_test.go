@@ -446,7 +446,11 @@ func TestTokenFailureOfFreshCredentialsRefreshesOnce(t *testing.T) {
 	f := newSTSFixture(t)
 	f.emu.SetCredentialLifetime(100 * time.Second)
 	c := f.client(t, assumeRoleConfig())
-	c.creds.(*roleCredentials).now = time.Now // this machine's clock, not the emulator's
+	role, ok := c.creds.(*roleCredentials)
+	if !ok {
+		t.Fatalf("credentials are %T, want role credentials", c.creds)
+	}
+	role.now = time.Now // this machine's clock, not the emulator's
 	ctx := withTimeout(t, 30*time.Second)
 	if _, err := c.ListAPIKeys(ctx); err != nil {
 		t.Fatal(err)
