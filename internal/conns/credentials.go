@@ -509,7 +509,7 @@ func (g *accountGuard) check(ctx context.Context) error {
 	}
 	g.checked = true
 	refuse := func(why string) error {
-		return &APIError{Action: "GetCallerIdentity", Code: CodeAccountNotAllowed, Message: fmt.Sprintf(
+		return &APIError{Action: "Account check", Code: CodeAccountNotAllowed, Message: fmt.Sprintf(
 			"the credentials act in account %s, %s; refusing to call TencentCloud with them", account, why)}
 	}
 	switch {
