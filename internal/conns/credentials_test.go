@@ -464,3 +464,26 @@ func TestTokenFailureOfFreshCredentialsRefreshesOnce(t *testing.T) {
 		t.Fatalf("calls %v: want one rejected list, one new exchange and a second list", counts)
 	}
 }
+
+// STS goes to sts.<domain> over the configured protocol, or to
+// endpoints.sts, http:// included (the SDK's own STS providers force HTTPS).
+func TestSTSEndpoint(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		cfg          Config
+		scheme, host string
+	}{
+		{Config{}, "HTTPS", "sts.tencentcloudapi.com"},
+		{Config{Protocol: "HTTP", Domain: "internal.example"}, "HTTP", "sts.internal.example"},
+		{Config{Protocol: "HTTPS", STSEndpoint: "http://127.0.0.1:9000"}, "HTTP", "127.0.0.1:9000"},
+	}
+	for _, tc := range cases {
+		scheme, host, err := tc.cfg.stsEndpoint()
+		if err != nil || scheme != tc.scheme || host != tc.host {
+			t.Errorf("%+v: got %q %q %v, want %q %q", tc.cfg, scheme, host, err, tc.scheme, tc.host)
+		}
+	}
+	if _, _, err := (Config{STSEndpoint: "sts.example"}).stsEndpoint(); err == nil {
+		t.Error("an endpoint without scheme must be an error")
+	}
+}
