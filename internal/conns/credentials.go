@@ -177,6 +177,9 @@ type credentialPlan struct {
 //  3. assume_role (or a profile's role-arn) is assumed with those keys.
 //     Web identity already assumes its role, so assume_role beside it is an
 //     error, as are assume_role and a profile's role-arn together.
+//
+// The SDK's CVM role provider is left out on purpose: it calls the instance
+// metadata service, and configuring must not touch the network.
 func (c Config) resolveCredentials() (*credentialPlan, error) {
 	profileSet := c.Profile != "" || c.SharedCredentialsDir != ""
 	var methods []string
