@@ -110,6 +110,7 @@ func TestParseFlags(t *testing.T) {
 		{"-fault-transient", "1.5"},
 		{"-fault-drop", "-0.1"},
 		{"-fault-transient", "0.6", "-fault-drop", "0.6"},
+		{"-token-ttl", "1s"},
 		{"extra"},
 		{"-no-such-flag"},
 	} {
