@@ -23,10 +23,11 @@ type Client struct {
 	api      *apigw.Client
 	region   string
 	endpoint string
-	// credentialID names the credential in errors; never the key or token.
-	credentialID string
-	// secrets are masked from every log line written with a call's context.
-	secrets  []string
+	// creds sign every call; temporary ones are obtained and refreshed
+	// before each attempt (see ready).
+	creds credentials
+	// guard checks allowed/forbidden_account_ids once (nil: no check).
+	guard    *accountGuard
 	limiters *rateLimiters
 	// reads gathers ReadAPIKey calls into shared calls (batch.go).
 	reads *readBatcher
@@ -38,13 +39,15 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	cred, err := cfg.credential()
+	plan, err := cfg.resolveCredentials()
 	if err != nil {
 		return nil, err
 	}
-	region := cfg.Region
-	if region == "" {
-		region = DefaultRegion
+	// The region: the configuration, then the profile's, then the default.
+	region := orDefault(cfg.Region, orDefault(plan.region, DefaultRegion))
+	cred, err := plan.buildCredentials(cfg, region)
+	if err != nil {
+		return nil, err
 	}
 
 	cpf := profile.NewClientProfile()
@@ -67,25 +70,36 @@ func New(cfg Config) (*Client, error) {
 		api.WithRequestClient("terraform-provider-tencentcloud_" + sanitizeVersion(cfg.Version))
 	}
 
-	id, key, token := cred.GetCredential()
 	c := &Client{
-		api:          api,
-		region:       region,
-		endpoint:     scheme + "://" + host,
-		credentialID: id,
-		limiters:     newRateLimiters(cfg.RateLimit),
+		api:      api,
+		region:   region,
+		endpoint: scheme + "://" + host,
+		creds:    cred,
+		limiters: newRateLimiters(cfg.RateLimit),
 	}
 	c.reads = newReadBatcher(c)
-	for _, s := range []string{key, token} {
-		if s != "" {
-			c.secrets = append(c.secrets, s)
+	if len(cfg.AllowedAccountIDs) > 0 || len(cfg.ForbiddenAccountIDs) > 0 {
+		identity, err := newSTSClient(cfg, cred, region)
+		if err != nil {
+			return nil, err
 		}
+		c.guard = &accountGuard{allowed: cfg.AllowedAccountIDs, forbidden: cfg.ForbiddenAccountIDs, identity: callerAccount(identity)}
 	}
 	return c, nil
 }
 
-// CredentialID is the SecretId in use, for error messages.
-func (c *Client) CredentialID() string { return c.credentialID }
+// CredentialID names the credential in use (its SecretId, and the role for
+// temporary credentials), for error messages.
+func (c *Client) CredentialID() string { return c.creds.describe() }
+
+// ready makes the credentials usable before an attempt: it obtains or
+// refreshes temporary credentials, and checks the account once.
+func (c *Client) ready(ctx context.Context) error {
+	if err := c.creds.ensure(ctx); err != nil {
+		return err
+	}
+	return c.guard.check(ctx)
+}
 
 // Endpoint is the scheme://host the client calls.
 func (c *Client) Endpoint() string { return c.endpoint }
@@ -113,8 +127,7 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 	if o.keyID != "" {
 		ctx = tflog.SetField(ctx, "tencentcloud_access_key_id", o.keyID)
 	}
-	secrets := c.knownSecrets(o.secrets...)
-	ctx = maskedContext(ctx, secrets)
+	ctx = maskedContext(ctx, c.knownSecrets(o.secrets...))
 
 	if isWrite(o.action) {
 		// No read answered before this write may answer one after it.
@@ -128,7 +141,7 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 			return zero, &APIError{Action: o.action, Code: "ClientError.RateLimitWait", Message: err.Error(), err: ctxErr(ctx, err)}
 		}
 		start := time.Now()
-		out, requestID, err := send(ctx)
+		out, requestID, err := sendReady(ctx, c, send)
 		fields := map[string]any{"duration_ms": time.Since(start).Milliseconds(), "attempt": attempt}
 		if err == nil {
 			fields["request_id"] = requestID
@@ -136,8 +149,9 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 			return out, nil
 		}
 		apiErr := classify(o.action, err)
-		// The error reaches diagnostics and logs outside this context.
-		apiErr.Message = mask(apiErr.Message, secrets)
+		// The error reaches diagnostics and logs outside this context. The
+		// secrets are asked again: the send may have fetched temporary ones.
+		apiErr.Message = mask(apiErr.Message, c.knownSecrets(o.secrets...))
 		fields["error_code"] = apiErr.Code
 		fields["request_id"] = apiErr.RequestID
 		fields["transient"] = apiErr.transient
@@ -156,9 +170,9 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 }
 
 // knownSecrets is every secret the client knows of: the credential's key
-// and token, and the given API key secrets.
+// and token (temporary ones included), and the given API key secrets.
 func (c *Client) knownSecrets(extra ...string) []string {
-	return append(append([]string(nil), c.secrets...), extra...)
+	return append(c.creds.secrets(), extra...)
 }
 
 // maskedContext masks secrets in every message and field logged with ctx.

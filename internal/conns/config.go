@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 )
 
 // Defaults shared with the existing TencentCloud provider.
@@ -33,6 +31,17 @@ type Config struct {
 	RateLimit int
 	// Version of the provider, sent in the SDK's RequestClient header.
 	Version string
+
+	// Keyless credentials and account guards; see credentials.go for the
+	// precedence. Profile or SharedCredentialsDir set means a named profile.
+	AssumeRole           *AssumeRoleConfig
+	WebIdentity          *WebIdentityConfig
+	Profile              string
+	SharedCredentialsDir string
+	AllowedAccountIDs    []string
+	ForbiddenAccountIDs  []string
+	// STSEndpoint, when set, is a full URL that replaces sts.<domain>.
+	STSEndpoint string
 }
 
 // ErrNoCredentials means neither static keys nor any SDK credential source
@@ -109,29 +118,12 @@ func (c Config) endpoint() (scheme, host string, err error) {
 	return protocol, serviceName + "." + domain, nil
 }
 
-// credential returns static keys when both are set, and otherwise the SDK's
-// own credential sources. The CVM role provider is left out on purpose: it
-// calls the instance metadata service, and configuring must not touch the network.
-func (c Config) credential() (common.CredentialIface, error) {
-	switch {
-	case c.SecretID != "" && c.SecretKey != "":
-		if c.SecurityToken != "" {
-			return common.NewTokenCredential(c.SecretID, c.SecretKey, c.SecurityToken), nil
-		}
-		return common.NewCredential(c.SecretID, c.SecretKey), nil
-	case c.SecretID != "":
-		return nil, errors.New("secret_id is set but secret_key is not")
-	case c.SecretKey != "":
-		return nil, errors.New("secret_key is set but secret_id is not")
-	}
-	chain := common.NewProviderChain([]common.Provider{
-		common.DefaultProfileProvider(),
-		common.DefaultTccliProfileProvider(),
-	})
-	cred, err := chain.GetCredential()
+// credential returns the keys that sign API calls, resolved as
+// resolveCredentials documents; temporary credentials are not obtained yet.
+func (c Config) credential() (credentials, error) {
+	plan, err := c.resolveCredentials()
 	if err != nil {
-		// The SDK's message says which source failed (e.g. a malformed tccli file).
-		return nil, fmt.Errorf("%w: %s", ErrNoCredentials, err)
+		return nil, err
 	}
-	return cred, nil
+	return plan.buildCredentials(c, orDefault(c.Region, orDefault(plan.region, DefaultRegion)))
 }

@@ -129,3 +129,27 @@ func TestCredentialSources(t *testing.T) {
 		t.Fatalf("tccli profile: got SecretId %q", id)
 	}
 }
+
+// Without a named profile, TCCLI_PROFILE still picks the fallback tccli
+// profile, as the SDK's provider did.
+func TestFallbackProfileHonoursTCCLIProfile(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", "")
+	os.Unsetenv("TENCENTCLOUD_CREDENTIALS_FILE")
+	t.Setenv("TCCLI_PROFILE", "staging")
+	dir := filepath.Join(home, ".tccli")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "staging.credential"), []byte(`{"secretId": "AKIDstaging", "secretKey": "k"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cred, err := (Config{}).credential()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := cred.GetSecretId(); id != "AKIDstaging" {
+		t.Fatalf("got SecretId %q, want the staging profile's", id)
+	}
+}

@@ -165,7 +165,7 @@ func TestAPIErrorMessageMasksKnownSecrets(t *testing.T) {
 		answerError(w, "InvalidParameter.FormatError", "secret "+keySecret+" rejected; credential "+credentialKey)
 		return true
 	})
-	credentialKey = client.secrets[0]
+	credentialKey = client.creds.secrets()[0]
 	_, err := client.CreateAPIKey(withTimeout(t, time.Minute), CreateAPIKeyInput{SecretName: "n", AccessKeyType: KeyTypeManual, AccessKeyID: "masked_id", AccessKeySecret: keySecret})
 	if err == nil || strings.Contains(err.Error(), keySecret) || strings.Contains(err.Error(), credentialKey) || !strings.Contains(err.Error(), "***") {
 		t.Fatalf("expected the secrets masked in %v", err)

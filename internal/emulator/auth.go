@@ -30,7 +30,7 @@ type authorization struct {
 
 // parseAuthorization parses
 // "TC3-HMAC-SHA256 Credential=<id>/<date>/apigateway/tc3_request, SignedHeaders=a;b, Signature=<hex>".
-func parseAuthorization(h string) (*authorization, *apiError) {
+func parseAuthorization(h, service string) (*authorization, *apiError) {
 	garbled := func(why string) (*authorization, *apiError) {
 		return nil, newError("AuthFailure.InvalidAuthorization", "Authorization header is invalid: %s.", why)
 	}
@@ -51,13 +51,13 @@ func parseAuthorization(h string) (*authorization, *apiError) {
 	}
 	scope := strings.Split(fields["Credential"], "/")
 	if len(scope) != 4 || scope[0] == "" {
-		return garbled("Credential must be <SecretId>/<date>/" + Service + "/" + scopeTerminator)
+		return garbled("Credential must be <SecretId>/<date>/" + service + "/" + scopeTerminator)
 	}
 	if _, err := time.Parse(time.DateOnly, scope[1]); err != nil {
 		return garbled("the credential date must be yyyy-mm-dd")
 	}
-	if scope[2] != Service || scope[3] != scopeTerminator {
-		return garbled("the credential scope must be <date>/" + Service + "/" + scopeTerminator)
+	if scope[2] != service || scope[3] != scopeTerminator {
+		return garbled("the credential scope must be <date>/" + service + "/" + scopeTerminator)
 	}
 	signed := strings.Split(fields["SignedHeaders"], ";")
 	if !slices.Contains(signed, "content-type") || !slices.Contains(signed, "host") {
@@ -70,46 +70,52 @@ func parseAuthorization(h string) (*authorization, *apiError) {
 	return &authorization{secretID: scope[0], date: scope[1], signedHeaders: signed, signature: sig}, nil
 }
 
-// authenticate performs the service's checks in its order: header syntax,
-// SecretId, clock skew, signature, token.
-func (s *Server) authenticate(r *http.Request, body []byte) *apiError {
-	auth, aerr := parseAuthorization(r.Header.Get("Authorization"))
+// authenticateFor performs the service's checks in its order: header
+// syntax, SecretId (the long-term key or STS temporary credentials), clock
+// skew, signature, token (and expiry of temporary credentials). It returns
+// who signed.
+func (s *Server) authenticateFor(r *http.Request, body []byte, service string) (principal, *apiError) {
+	auth, aerr := parseAuthorization(r.Header.Get("Authorization"), service)
 	if aerr != nil {
-		return aerr
+		return principal{}, aerr
 	}
-	if auth.secretID != s.secretID {
-		return newError("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.")
+	secretKey, who, temp, ok := s.credentialFor(auth.secretID)
+	if !ok {
+		return principal{}, newError("AuthFailure.SecretIdNotFound", "The SecretId is not found, please ensure that your SecretId is correct.")
 	}
 
 	tsHeader := r.Header.Get("X-TC-Timestamp")
 	if tsHeader == "" {
-		return newError("MissingParameter", "The request is missing a required parameter `Timestamp`.")
+		return principal{}, newError("MissingParameter", "The request is missing a required parameter `Timestamp`.")
 	}
 	ts, err := strconv.ParseInt(tsHeader, 10, 64)
 	if err != nil {
-		return newError("InvalidParameterValue", "The value `%s` of parameter `Timestamp` is not an integer.", tsHeader)
+		return principal{}, newError("InvalidParameterValue", "The value `%s` of parameter `Timestamp` is not an integer.", tsHeader)
 	}
 	signedAt := time.Unix(ts, 0)
 	if skew := s.now().Sub(signedAt); skew > maxClockSkew || skew < -maxClockSkew {
-		return newError("AuthFailure.SignatureExpire",
+		return principal{}, newError("AuthFailure.SignatureExpire",
 			"Signature expired. Timestamp %d differs from the server time by %s, more than %s.", ts, skew.Round(time.Second), maxClockSkew)
 	}
 
 	// The scope date is derived from the timestamp by every signer; a
 	// mismatch means the client signed something other than what it sent.
 	if auth.date != signedAt.UTC().Format(time.DateOnly) {
-		return newError("AuthFailure.SignatureFailure", "The credential date %s does not match X-TC-Timestamp %d.", auth.date, ts)
+		return principal{}, newError("AuthFailure.SignatureFailure", "The credential date %s does not match X-TC-Timestamp %d.", auth.date, ts)
 	}
-	want := signTC3(s.secretKey, auth.date, tsHeader, canonicalRequest(r, auth.signedHeaders, body))
+	want := signTC3(secretKey, service, auth.date, tsHeader, canonicalRequest(r, auth.signedHeaders, body))
 	if !hmac.Equal([]byte(want), []byte(strings.ToLower(auth.signature))) {
-		return newError("AuthFailure.SignatureFailure",
+		return principal{}, newError("AuthFailure.SignatureFailure",
 			"The provided credentials could not be validated. Please check your signature is correct.")
 	}
 
-	if s.token != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-TC-Token")), []byte(s.token)) != 1 {
-		return newError("AuthFailure.TokenFailure", "Token verification failed.")
+	if temp != nil {
+		return who, s.checkTemporary(temp, r.Header.Get("X-TC-Token"))
 	}
-	return nil
+	if s.token != "" && subtle.ConstantTimeCompare([]byte(r.Header.Get("X-TC-Token")), []byte(s.token)) != 1 {
+		return principal{}, newError("AuthFailure.TokenFailure", "Token verification failed.")
+	}
+	return who, nil
 }
 
 // canonicalRequest builds the TC3 canonical request. The URI is always "/"
@@ -140,11 +146,11 @@ func canonicalRequest(r *http.Request, signedHeaders []string, body []byte) stri
 }
 
 // signTC3 returns the hex signature of a canonical request.
-func signTC3(secretKey, date, timestamp, canonical string) string {
-	scope := date + "/" + Service + "/" + scopeTerminator
+func signTC3(secretKey, service, date, timestamp, canonical string) string {
+	scope := date + "/" + service + "/" + scopeTerminator
 	stringToSign := signAlgorithm + "\n" + timestamp + "\n" + scope + "\n" + sha256Hex([]byte(canonical))
 	key := hmacSHA256([]byte("TC3"+secretKey), date)
-	key = hmacSHA256(key, Service)
+	key = hmacSHA256(key, service)
 	key = hmacSHA256(key, scopeTerminator)
 	return hex.EncodeToString(hmacSHA256(key, stringToSign))
 }

@@ -14,6 +14,8 @@ type Call struct {
 	ErrorCode   string    `json:"ErrorCode"`   // "" on success; the API error code; ErrorCodeHTTP50x or ErrorCodeCanceled
 	Fault       string    `json:"Fault"`       // "" or one of the Fault* values
 	RequestID   string    `json:"RequestId"`   // the RequestId answered (or that would have been, for drops)
+	Caller      string    `json:"Caller"`      // ARN of who signed, once authenticated ("" for unsigned calls)
+	SecretID    string    `json:"SecretId"`    // the SecretId that signed, once authenticated (temporary ones included)
 	At          time.Time `json:"At"`          // arrival time by the server's clock
 }
 

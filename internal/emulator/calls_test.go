@@ -51,11 +51,13 @@ func TestCallLog(t *testing.T) {
 	e.emu.DeleteKey("oob_key")
 	_ = e.emu.Keys()
 
+	// Authenticated calls name who signed; the one with a bad signature does not.
+	owner := "qcs::cam::uin/" + emulator.DefaultAccountID + ":uin/" + emulator.DefaultAccountID
 	want := []emulator.Call{
-		{Action: "CreateApiKey", AccessKeyID: id, SecretName: "logged", RequestID: *created.Response.RequestId},
-		{Action: "DescribeApiKey", AccessKeyID: "AKIDnope", ErrorCode: "ResourceNotFound.InvalidAccessKeyId", RequestID: sdkErr.RequestId},
+		{Action: "CreateApiKey", AccessKeyID: id, SecretName: "logged", RequestID: *created.Response.RequestId, Caller: owner, SecretID: emulator.DefaultSecretID},
+		{Action: "DescribeApiKey", AccessKeyID: "AKIDnope", ErrorCode: "ResourceNotFound.InvalidAccessKeyId", RequestID: sdkErr.RequestId, Caller: owner, SecretID: emulator.DefaultSecretID},
 		{Action: "UpdateApiKey", AccessKeyID: id, ErrorCode: "AuthFailure.SignatureFailure"},
-		{Action: "RenameApiKey", AccessKeyID: id, ErrorCode: "InvalidAction"},
+		{Action: "RenameApiKey", AccessKeyID: id, ErrorCode: "InvalidAction", Caller: owner, SecretID: emulator.DefaultSecretID},
 	}
 	calls := e.emu.Calls()
 	if len(calls) != len(want) {

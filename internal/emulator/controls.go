@@ -34,6 +34,9 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case ControlCalls, ControlKeys, ControlResetCalls:
 	default:
+		if s.serveOIDCControl(w, r) {
+			return
+		}
 		http.NotFound(w, r)
 		return
 	}

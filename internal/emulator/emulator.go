@@ -56,13 +56,14 @@ type Server struct {
 	rateLimit         int
 	limiters          map[string]*rate.Limiter // per action, created lazily
 	faults            Faults
-	faultRNG          *rand.Rand
+	faultRNGs         map[string]*rand.Rand // per action, see Faults
 	latency           time.Duration
 	manualAllowlisted bool
 	listQuirks        ListQuirks
 	calls             []loggedCall
 	seq               uint64 // arrival counter, orders the call log
 	callsFloor        uint64 // calls that arrived at or before this seq are not logged (ResetCalls)
+	sts               stsState
 }
 
 // New returns an emulator with no keys.
@@ -87,6 +88,7 @@ func New(opts Options) *Server {
 	s.SetRateLimit(opts.RateLimit)
 	s.SetKeyQuota(opts.KeyQuota)
 	s.SetFaults(Faults{})
+	s.initSTS()
 	return s
 }
 

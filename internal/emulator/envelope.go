@@ -44,6 +44,11 @@ type resultEnvelope struct {
 }
 
 func writeResult(w http.ResponseWriter, requestID string, result any) {
+	if flat, ok := result.(flatResult); ok { // STS answers without Result
+		flat["RequestId"] = requestID
+		writeJSON(w, http.StatusOK, map[string]any{"Response": map[string]any(flat)})
+		return
+	}
 	var env resultEnvelope
 	env.Response.Result = result
 	env.Response.RequestID = requestID

@@ -3,6 +3,7 @@ package emulator
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"math/rand"
 	"net/http"
 	"slices"
@@ -36,9 +37,11 @@ const (
 const DefaultLateDelay = time.Minute
 
 // Faults configures seeded fault injection, so that a run is repeatable:
-// each call subject to faults draws from a math/rand source seeded with Seed,
-// in the order calls reach the fault stage (after authentication and the
-// rate limit). The rates are fractions of calls; their sum must not exceed 1.
+// each action subject to faults draws from a math/rand source of its own,
+// seeded with Seed and the action's name, in the order its calls reach the
+// fault stage (after authentication and the rate limit). So the n-th call
+// of an action meets the same fault whatever the other actions do, and
+// however parallel clients interleave them. The rates are fractions of calls; their sum must not exceed 1.
 type Faults struct {
 	Seed int64
 	// TransientRate is the fraction of calls NOT performed and answered with
@@ -103,7 +106,19 @@ func (s *Server) SetFaults(f Faults) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = f
-	s.faultRNG = rand.New(rand.NewSource(f.Seed))
+	s.faultRNGs = map[string]*rand.Rand{}
+}
+
+// faultRNG is action's fault source (s.mu held).
+func (s *Server) faultRNG(action string) *rand.Rand {
+	rng, ok := s.faultRNGs[action]
+	if !ok {
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(action))
+		rng = rand.New(rand.NewSource(s.faults.Seed ^ int64(h.Sum64())))
+		s.faultRNGs[action] = rng
+	}
+	return rng
 }
 
 // drawFault decides the fault for one call of action.
@@ -118,7 +133,8 @@ func (s *Server) drawFault(action string) fault {
 	if len(f.Actions) > 0 && !slices.Contains(f.Actions, action) {
 		return fault{}
 	}
-	u := s.faultRNG.Float64()
+	rng := s.faultRNG(action)
+	u := rng.Float64()
 	limit := 0.0
 	next := func(rate float64) bool {
 		limit += rate
@@ -127,12 +143,12 @@ func (s *Server) drawFault(action string) fault {
 	switch {
 	case next(f.TransientRate):
 		transient := [...]faultKind{faultInternalError, faultRequestLimit, faultHTTP502}
-		return fault{kind: transient[s.faultRNG.Intn(len(transient))]}
+		return fault{kind: transient[rng.Intn(len(transient))]}
 	case next(f.DropRate):
 		return fault{kind: faultDrop}
 	case next(f.CommitErrorRate):
 		commit := [...]faultKind{faultCommitInternalError, faultCommitHTTP502, faultCommitHTTP503, faultCommitHTTP504}
-		return fault{kind: commit[s.faultRNG.Intn(len(commit))]}
+		return fault{kind: commit[rng.Intn(len(commit))]}
 	case next(f.LateRate):
 		return fault{kind: faultLate}
 	case next(f.NullResultRate):
@@ -142,7 +158,7 @@ func (s *Server) drawFault(action string) fault {
 		if len(kinds) == 0 {
 			kinds = []string{MalformedStatusString, MalformedStatusMissing, MalformedTruncated}
 		}
-		return fault{kind: faultMalformed, malformed: kinds[s.faultRNG.Intn(len(kinds))]}
+		return fault{kind: faultMalformed, malformed: kinds[rng.Intn(len(kinds))]}
 	}
 	return fault{}
 }

@@ -194,3 +194,38 @@ func TestLatency(t *testing.T) {
 	e.emu.SetLatency(0)
 	createAuto(t, cli, "fast-again")
 }
+
+// TestFaultsPerActionIgnoreOtherActions checks that each action draws from
+// a source of its own: the faults that the CreateApiKey calls meet are the
+// same whether or not calls of another action come in between, so a test
+// with parallel clients still knows which creates fail.
+func TestFaultsPerActionIgnoreOtherActions(t *testing.T) {
+	t.Parallel()
+	createOutcomes := func(interleave bool) []string {
+		e := start(t, emulator.Options{RateLimit: -1})
+		e.emu.SetFaults(emulator.Faults{Seed: 5, TransientRate: 0.4})
+		cli := e.client(t)
+		for i := range 20 {
+			if interleave {
+				for range i % 3 {
+					_ = listOnce(cli)
+				}
+			}
+			_, _ = cli.CreateApiKey(manualRequest("faulty", fmt.Sprintf("key_%02d", i), "secret_0123456789"))
+		}
+		var out []string
+		for _, c := range e.emu.Calls() {
+			if c.Action == "CreateApiKey" {
+				out = append(out, c.Fault+"/"+c.ErrorCode)
+			}
+		}
+		return out
+	}
+	alone, mixed := createOutcomes(false), createOutcomes(true)
+	if !slices.Equal(alone, mixed) {
+		t.Errorf("calls of another action changed the faults of CreateApiKey:\nalone %v\nmixed %v", alone, mixed)
+	}
+	if !slices.Contains(alone, "/") || !slices.ContainsFunc(alone, func(o string) bool { return o != "/" }) {
+		t.Errorf("expected a mix of faults and successes, got %v", alone)
+	}
+}

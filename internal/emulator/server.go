@@ -95,10 +95,15 @@ func (s *Server) handle(r *http.Request, body []byte, readErr *apiError, call *C
 	if readErr != nil {
 		return outcome{err: readErr}
 	}
+	if r.Header.Get("X-TC-Version") == STSAPIVersion {
+		return s.handleSTS(r, body, call)
+	}
 
-	if e := s.authenticate(r, body); e != nil {
+	who, e := s.authenticateFor(r, body, Service)
+	if e != nil {
 		return outcome{err: e}
 	}
+	call.Caller, call.SecretID = who.ARN, who.secretID
 	switch version := r.Header.Get("X-TC-Version"); version {
 	case APIVersion:
 	case "":

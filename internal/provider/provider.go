@@ -68,10 +68,19 @@ type providerModel struct {
 	Domain        types.String    `tfsdk:"domain"`
 	Endpoints     *endpointsModel `tfsdk:"endpoints"`
 	RateLimit     types.Int64     `tfsdk:"rate_limit"`
+
+	// Keyless credentials (credentials.go).
+	AssumeRole           *assumeRoleModel  `tfsdk:"assume_role"`
+	WebIdentity          *webIdentityModel `tfsdk:"assume_role_with_web_identity"`
+	Profile              types.String      `tfsdk:"profile"`
+	SharedCredentialsDir types.String      `tfsdk:"shared_credentials_dir"`
+	AllowedAccountIDs    types.Set         `tfsdk:"allowed_account_ids"`
+	ForbiddenAccountIDs  types.Set         `tfsdk:"forbidden_account_ids"`
 }
 
 type endpointsModel struct {
 	APIGateway types.String `tfsdk:"apigateway"`
+	STS        types.String `tfsdk:"sts"`
 }
 
 func (p *tencentCloudProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -81,6 +90,12 @@ func (p *tencentCloudProvider) Metadata(_ context.Context, _ provider.MetadataRe
 
 func (p *tencentCloudProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	defer func() {
+		for name, attr := range credentialAttributes() {
+			resp.Schema.Attributes[name] = attr
+		}
+		resp.Schema.Blocks = credentialBlocks()
+	}()
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Manages TencentCloud API Gateway API keys. Credentials, region and endpoint can come from the provider block or from the `TENCENTCLOUD_*` environment variables.",
 		Attributes: map[string]schema.Attribute{
@@ -129,6 +144,11 @@ func (p *tencentCloudProvider) Schema(_ context.Context, _ provider.SchemaReques
 						Optional:            true,
 						Validators:          []validator.String{validators.Endpoint()},
 					},
+					"sts": schema.StringAttribute{
+						MarkdownDescription: "A full URL (`scheme://host[:port]`) that replaces the STS endpoint (`sts.<domain>`), used to assume roles and check the account. `http://` is honoured. Also `" + EnvSTSEndpoint + "`.",
+						Optional:            true,
+						Validators:          []validator.String{validators.Endpoint()},
+					},
 				},
 			},
 		},
@@ -150,10 +170,13 @@ func (p *tencentCloudProvider) Configure(ctx context.Context, req provider.Confi
 
 	client, err := conns.New(cfg)
 	switch {
+	case errors.Is(err, conns.ErrConflictingCredentials):
+		resp.Diagnostics.AddError("Conflicting TencentCloud credentials", err.Error())
+		return
 	case errors.Is(err, conns.ErrNoCredentials):
 		resp.Diagnostics.AddError("Missing TencentCloud credentials",
 			"Set secret_id and secret_key in the provider block, or the "+EnvSecretID+" and "+EnvSecretKey+
-				" environment variables, or provide a TencentCloud credentials file or tccli profile. ("+err.Error()+")")
+				" environment variables, or configure assume_role_with_web_identity, or a profile (tccli format), or provide a TencentCloud credentials file. ("+err.Error()+")")
 		return
 	case err != nil:
 		resp.Diagnostics.AddError("Invalid TencentCloud provider configuration", err.Error())
@@ -225,9 +248,8 @@ func resolveConfig(m providerModel, getenv func(string) string) (conns.Config, d
 	default:
 		cfg.RateLimit = int(m.RateLimit.ValueInt64())
 	}
-	if cfg.Region == "" {
-		cfg.Region = conns.DefaultRegion
-	}
+	// An unset region is left empty: a profile's region comes before the default.
+	diags.Append(resolveCredentialConfig(m, getenv, &cfg)...)
 	if cfg.Protocol == "" {
 		cfg.Protocol = conns.DefaultProtocol
 	}

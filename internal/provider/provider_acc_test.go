@@ -25,6 +25,31 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		"endpoint path":   {`endpoints = { apigateway = "http://127.0.0.1:9000/v1" }`, `must be scheme://host[:port]`},
 		"protocol":        {`protocol = "FTP"`, `value must be one of: ["HTTPS" "HTTP"]`},
 		"empty region":    {`region = ""`, `string length must be at least 1`},
+		"sts endpoint":    {`endpoints = { sts = "sts.example" }`, `must be an http:// or https:// URL`},
+		"role ARN": {`assume_role {
+  role_arn     = "arn:aws:iam::1:role/x"
+  session_name = "tf"
+}`, `must be a CAM role ARN: qcs::cam::uin/<account ID>:roleName/<role name>`},
+		"session duration": {`assume_role {
+  role_arn         = "qcs::cam::uin/1:roleName/r"
+  session_name     = "tf"
+  session_duration = 43201
+}`, `value must be between 0 and 43200`},
+		"token and token file": {`assume_role_with_web_identity {
+  role_arn                = "qcs::cam::uin/1:roleName/r"
+  session_name            = "ci"
+  web_identity_token      = "a.b.c"
+  web_identity_token_file = "/run/token"
+}`, `cannot be specified when`},
+		"both role blocks": {`assume_role {
+  role_arn     = "qcs::cam::uin/1:roleName/r"
+  session_name = "tf"
+}
+assume_role_with_web_identity {
+  web_identity_token = "a.b.c"
+}`, `cannot be specified when`},
+		"allowed and forbidden": {`allowed_account_ids   = ["1"]
+forbidden_account_ids = ["2"]`, `cannot be specified when`},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

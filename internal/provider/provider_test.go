@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -41,7 +42,7 @@ func TestResolveConfigPrecedence(t *testing.T) {
 	}
 	want := conns.Config{SecretID: "AKIDblock", SecretKey: "block-key", SecurityToken: "block-token", Region: "ap-beijing",
 		Protocol: "HTTPS", Domain: "block.example", Endpoint: "https://proxy.example:8443", RateLimit: 5}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("block values: got %+v, want %+v", cfg, want)
 	}
 
@@ -52,17 +53,18 @@ func TestResolveConfigPrecedence(t *testing.T) {
 	}
 	want = conns.Config{SecretID: "AKIDenv", SecretKey: "env-key", SecurityToken: "env-token", Region: "ap-shanghai",
 		Protocol: "HTTP", Domain: "env.example", Endpoint: "http://127.0.0.1:7000", RateLimit: conns.DefaultRateLimit}
-	if cfg != want {
+	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("environment values: got %+v, want %+v", cfg, want)
 	}
 
-	// Defaults fill the rest.
+	// Defaults fill the rest; the region is left to conns.New, where a
+	// profile's region comes before the default.
 	cfg, diags = resolveConfig(nullModel(), envOf(nil))
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	want = conns.Config{Region: conns.DefaultRegion, Protocol: conns.DefaultProtocol, Domain: conns.DefaultDomain, RateLimit: conns.DefaultRateLimit}
-	if cfg != want {
+	want = conns.Config{Protocol: conns.DefaultProtocol, Domain: conns.DefaultDomain, RateLimit: conns.DefaultRateLimit}
+	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("defaults: got %+v, want %+v", cfg, want)
 	}
 }

@@ -146,7 +146,7 @@ func TestAccAPIKey_failedReplacementKeepsOldKeyEnabled(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("DisableApiKey", "DeleteApiKey", "CreateApiKey"),
+					env.ExpectCalls("DisableApiKey", "DeleteApiKey", "DescribeApiKeysStatus", "CreateApiKey"),
 					env.KeyMatchesRemote(testAddress),
 					env.ExpectRemoteKeyCount(1),
 				},

@@ -1,11 +1,15 @@
 // Command tcemulator serves the TencentCloud API Gateway API-key emulator
-// over HTTP until interrupted.
+// (and STS, on the same listener) over HTTP until interrupted.
 //
 // On start it prints the endpoint and shell export lines for the provider's
 // environment variables, so that its output can be sourced:
 //
 //	tcemulator -addr-file /tmp/emu.addr > /tmp/emu.env &
 //	while [ ! -s /tmp/emu.addr ]; do sleep 0.1; done; . /tmp/emu.env
+//
+// With -web-identity-token-file it writes an OIDC token signed by its
+// in-process issuer to that file (and rewrites it, as CI runners do), and
+// prints the export lines of a web identity run instead of the keys.
 package main
 
 import (
@@ -48,13 +52,18 @@ var errUsage = errors.New("usage error")
 
 // config is the parsed command line.
 type config struct {
-	listen    string
-	addrFile  string
-	opts      emulator.Options
-	latency   time.Duration
-	faults    emulator.Faults
-	list      emulator.ListQuirks
-	shutdownT time.Duration
+	listen   string
+	addrFile string
+	// Web identity: the token file to keep fresh, and its tokens' lifetime.
+	tokenFile   string
+	tokenTTL    time.Duration
+	sessionName string
+	credLife    time.Duration
+	opts        emulator.Options
+	latency     time.Duration
+	faults      emulator.Faults
+	list        emulator.ListQuirks
+	shutdownT   time.Duration
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -82,6 +91,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.list.IgnoreOffset, "list-ignore-offset", false, "DescribeApiKeysStatus ignores Offset (every page starts at the first key)")
 	fs.IntVar(&c.list.ExtraTotalCount, "list-extra-total", 0, "added to the TotalCount of every DescribeApiKeysStatus answer")
 	fs.StringVar(&c.addrFile, "addr-file", "", "write the endpoint URL to this `file` once listening (removed on exit)")
+	fs.StringVar(&c.tokenFile, "web-identity-token-file", "", "write an OIDC token for the default role to this `file`, keep it fresh, and print web identity export lines instead of keys")
+	fs.DurationVar(&c.tokenTTL, "token-ttl", time.Hour, "lifetime of the OIDC tokens written to -web-identity-token-file (rewritten at half of it)")
+	fs.StringVar(&c.sessionName, "session-name", "local-ci", "role session name printed for web identity runs")
+	fs.DurationVar(&c.credLife, "credential-lifetime", 0, "cap on the lifetime of STS temporary credentials (e.g. 30s); 0 grants what is asked")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, err
@@ -98,6 +111,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 			return nil, fmt.Errorf("fault rates must be between 0 and 1, got %v", rate)
 		}
 		sum += rate
+	}
+	if c.tokenTTL < 2*time.Second {
+		return nil, errors.New("-token-ttl must be at least 2s")
 	}
 	if sum > 1 {
 		return nil, errors.New("the -fault-* rates together must not exceed 1")
@@ -135,6 +151,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	emu.SetLatency(c.latency)
 	emu.SetFaults(c.faults)
 	emu.SetListQuirks(c.list)
+	emu.SetCredentialLifetime(c.credLife)
+	if c.tokenFile != "" {
+		if err := writeToken(emu, c); err != nil {
+			return err
+		}
+		defer os.Remove(c.tokenFile)
+	}
 
 	ln, err := net.Listen("tcp", c.listen)
 	if err != nil {
@@ -143,10 +166,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	endpoint := endpointURL(ln.Addr())
 	fmt.Fprintf(stdout, "# TencentCloud API Gateway emulator (API %s) listening on %s\n", emulator.APIVersion, endpoint)
 	fmt.Fprintf(stdout, "export TENCENTCLOUD_APIGATEWAY_ENDPOINT=%s\n", shellQuote(endpoint))
-	fmt.Fprintf(stdout, "export TENCENTCLOUD_SECRET_ID=%s\n", shellQuote(emu.SecretID()))
-	fmt.Fprintf(stdout, "export TENCENTCLOUD_SECRET_KEY=%s\n", shellQuote(emu.SecretKey()))
-	if emu.Token() != "" {
-		fmt.Fprintf(stdout, "export TENCENTCLOUD_SECURITY_TOKEN=%s\n", shellQuote(emu.Token()))
+	fmt.Fprintf(stdout, "export TENCENTCLOUD_STS_ENDPOINT=%s\n", shellQuote(endpoint))
+	if c.tokenFile != "" {
+		fmt.Fprintf(stdout, "# Web identity: no SecretId or SecretKey; the OIDC token in %s is rewritten every %s.\n", c.tokenFile, c.tokenTTL/2)
+		fmt.Fprintf(stdout, "export TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE=%s\n", shellQuote(c.tokenFile))
+		fmt.Fprintf(stdout, "export TENCENTCLOUD_ASSUME_ROLE_ARN=%s\n", shellQuote(emulator.DefaultRoleARN))
+		fmt.Fprintf(stdout, "export TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME=%s\n", shellQuote(c.sessionName))
+		fmt.Fprintf(stdout, "export TENCENTCLOUD_ASSUME_ROLE_PROVIDER_ID=%s\n", shellQuote(emulator.DefaultOIDCProviderID))
+	} else {
+		fmt.Fprintf(stdout, "export TENCENTCLOUD_SECRET_ID=%s\n", shellQuote(emu.SecretID()))
+		fmt.Fprintf(stdout, "export TENCENTCLOUD_SECRET_KEY=%s\n", shellQuote(emu.SecretKey()))
+		if emu.Token() != "" {
+			fmt.Fprintf(stdout, "export TENCENTCLOUD_SECURITY_TOKEN=%s\n", shellQuote(emu.Token()))
+		}
 	}
 
 	hs := &http.Server{Handler: emu, ReadHeaderTimeout: 30 * time.Second}
@@ -161,10 +193,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer os.Remove(c.addrFile) // a stale file would point scripts at a dead server
 	}
 
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
+	var rotate <-chan time.Time
+	if c.tokenFile != "" {
+		ticker := time.NewTicker(c.tokenTTL / 2)
+		defer ticker.Stop()
+		rotate = ticker.C
+	}
+	for waiting := true; waiting; {
+		select {
+		case err := <-served:
+			return err
+		case <-rotate:
+			if err := writeToken(emu, c); err != nil {
+				fmt.Fprintln(stderr, "tcemulator: rewriting the token file:", err)
+			}
+		case <-ctx.Done():
+			waiting = false
+		}
 	}
 	fmt.Fprintln(stderr, "tcemulator: shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), c.shutdownT)
@@ -177,6 +222,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// writeToken writes a fresh token for the default role's identity provider.
+func writeToken(emu *emulator.Server, c *config) error {
+	tok, err := emu.Issuer().Mint(emulator.TokenClaims{TTL: c.tokenTTL})
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(c.tokenFile, tok+"\n")
 }
 
 // endpointURL is the URL clients use; a wildcard listen address is reached

@@ -16,6 +16,9 @@ import (
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+	sts "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/sts/v20180813"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
 )
 
 func TestRunServesUntilCanceled(t *testing.T) {
@@ -110,6 +113,7 @@ func TestParseFlags(t *testing.T) {
 		{"-fault-commit-error", "0.6", "-fault-malformed", "0.6"},
 		{"-fault-late", "2"},
 		{"-fault-malformed-kinds", "status-string,bogus"},
+		{"-token-ttl", "1s"},
 		{"extra"},
 		{"-no-such-flag"},
 	} {
@@ -166,5 +170,82 @@ func TestEndpointURL(t *testing.T) {
 		if got := endpointURL(tc.addr); got != tc.want {
 			t.Errorf("endpointURL(%v) = %q, want %q", tc.addr, got, tc.want)
 		}
+	}
+}
+
+// With -web-identity-token-file the command writes a token that STS
+// exchanges for the default role, keeps it fresh, and prints the web
+// identity variables instead of keys.
+func TestRunWebIdentity(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	addrFile, tokenFile := filepath.Join(dir, "emu.addr"), filepath.Join(dir, "token")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr-file", addrFile, "-web-identity-token-file", tokenFile, "-token-ttl", "2s"}, &stdout, io.Discard)
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	var endpoint string
+	for endpoint == "" {
+		if b, err := os.ReadFile(addrFile); err == nil {
+			endpoint = strings.TrimSpace(string(b))
+		} else if time.Now().After(deadline) {
+			t.Fatal("addr file never appeared")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	first, err := os.ReadFile(tokenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exchange := func(token string) error {
+		cpf := profile.NewClientProfile()
+		cpf.HttpProfile.Endpoint = strings.TrimPrefix(endpoint, "http://")
+		cpf.HttpProfile.Scheme = "HTTP"
+		cli, err := sts.NewClient(nil, "ap-guangzhou", cpf)
+		if err != nil {
+			return err
+		}
+		req := sts.NewAssumeRoleWithWebIdentityRequest()
+		req.ProviderId = common.StringPtr(emulator.DefaultOIDCProviderID)
+		req.WebIdentityToken = common.StringPtr(token)
+		req.RoleArn = common.StringPtr(emulator.DefaultRoleARN)
+		req.RoleSessionName = common.StringPtr("local-ci")
+		_, err = cli.AssumeRoleWithWebIdentity(req)
+		return err
+	}
+	if err := exchange(strings.TrimSpace(string(first))); err != nil {
+		t.Fatalf("exchanging the written token: %v", err)
+	}
+	// Rewritten at half its 2 s lifetime.
+	time.Sleep(1500 * time.Millisecond)
+	second, err := os.ReadFile(tokenFile)
+	if err != nil || string(second) == string(first) {
+		t.Fatalf("the token file was not rewritten (%v)", err)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"export TENCENTCLOUD_STS_ENDPOINT=" + endpoint + "\n",
+		"export TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE=" + tokenFile + "\n",
+		"export TENCENTCLOUD_ASSUME_ROLE_ARN=" + emulator.DefaultRoleARN + "\n",
+		"export TENCENTCLOUD_ASSUME_ROLE_SESSION_NAME=local-ci\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "TENCENTCLOUD_SECRET_ID") {
+		t.Errorf("a web identity run must not export keys:\n%s", out)
+	}
+	if _, err := os.Stat(tokenFile); !os.IsNotExist(err) {
+		t.Errorf("token file left behind: %v", err)
 	}
 }
