@@ -50,24 +50,13 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 
-	cpf := profile.NewClientProfile()
-	cpf.HttpProfile.Scheme = scheme
-	cpf.HttpProfile.Endpoint = host
-	cpf.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
-	cpf.Language = "en-US"
-	// Retries belong to this package, which honours the context; the SDK's
-	// own retry sleeps ignore it.
-	cpf.NetworkFailureMaxRetries = 0
-	cpf.RateLimitExceededMaxRetries = 0
-	cpf.DisableRegionBreaker = true
-
-	api, err := apigw.NewClient(cred, region, cpf)
+	api, err := apigw.NewClient(cred, region, clientProfile(scheme, host))
 	if err != nil {
 		return nil, fmt.Errorf("creating the API Gateway client: %w", err)
 	}
 	api.WithHttpTransport(newTransport())
 	if cfg.Version != "" {
-		api.WithRequestClient("terraform-provider-tencentcloud_" + sanitizeVersion(cfg.Version))
+		api.WithRequestClient(requestClient(cfg.Version))
 	}
 
 	c := &Client{
@@ -215,6 +204,27 @@ func (t *statusTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	_ = resp.Body.Close()
 	return nil, &HTTPStatusError{StatusCode: resp.StatusCode, Status: resp.Status, RequestID: resp.Header.Get("X-TC-RequestId")}
+}
+
+// clientProfile is the SDK profile of every client this package builds
+// (API Gateway and STS).
+func clientProfile(scheme, host string) *profile.ClientProfile {
+	cpf := profile.NewClientProfile()
+	cpf.HttpProfile.Scheme = scheme
+	cpf.HttpProfile.Endpoint = host
+	cpf.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
+	cpf.Language = "en-US"
+	// Retries belong to this package, which honours the context; the SDK's
+	// own retry sleeps ignore it.
+	cpf.NetworkFailureMaxRetries = 0
+	cpf.RateLimitExceededMaxRetries = 0
+	cpf.DisableRegionBreaker = true
+	return cpf
+}
+
+// requestClient is the SDK's RequestClient header value for a provider version.
+func requestClient(version string) string {
+	return "terraform-provider-tencentcloud_" + sanitizeVersion(version)
 }
 
 // sanitizeVersion keeps the characters the SDK accepts in RequestClient.

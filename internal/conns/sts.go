@@ -10,7 +10,6 @@ import (
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
-	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
 	sts "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/sts/v20180813"
 )
 
@@ -37,21 +36,13 @@ func newSTSClient(cfg Config, cred common.CredentialIface, region string) (*sts.
 	if err != nil {
 		return nil, fmt.Errorf("STS endpoint: %w", err)
 	}
-	cpf := profile.NewClientProfile()
-	cpf.HttpProfile.Scheme = scheme
-	cpf.HttpProfile.Endpoint = host
-	cpf.HttpProfile.ReqTimeout = int(requestTimeout / time.Second)
-	cpf.Language = "en-US"
-	cpf.NetworkFailureMaxRetries = 0
-	cpf.RateLimitExceededMaxRetries = 0
-	cpf.DisableRegionBreaker = true
-	client, err := sts.NewClient(cred, region, cpf)
+	client, err := sts.NewClient(cred, region, clientProfile(scheme, host))
 	if err != nil {
 		return nil, fmt.Errorf("creating the STS client: %w", err)
 	}
 	client.WithHttpTransport(newTransport())
 	if cfg.Version != "" {
-		client.WithRequestClient("terraform-provider-tencentcloud_" + sanitizeVersion(cfg.Version))
+		client.WithRequestClient(requestClient(cfg.Version))
 	}
 	return client, nil
 }
