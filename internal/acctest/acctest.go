@@ -96,6 +96,15 @@ func New(t *testing.T) *Env {
 	return env
 }
 
+// SkipWithoutEmulator skips a test that can only run against the emulator
+// (faults, call counts, out-of-band changes), saying why.
+func (e *Env) SkipWithoutEmulator(t *testing.T, why string) {
+	t.Helper()
+	if e.Emulator == nil {
+		t.Skip("needs the emulator: " + why)
+	}
+}
+
 // ProviderBlock is the provider configuration for this test's API: the
 // emulator's endpoint and credentials, or nothing (the environment
 // configures the provider for TencentCloud).

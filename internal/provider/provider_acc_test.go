@@ -109,9 +109,7 @@ func TestAccProvider_schema(t *testing.T) {
 // what to check.
 func TestAccProvider_authFailure(t *testing.T) {
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: it is given a wrong key on purpose")
-	}
+	env.SkipWithoutEmulator(t, "it is given a wrong key on purpose")
 	const wrongKey = "ThisIsNotTheRightSecretKey000"
 	block := fmt.Sprintf(`
 provider "tencentcloud" {

@@ -20,9 +20,7 @@ import (
 func TestAccAPIKey_batchedRefresh(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: it counts the calls of the plan")
-	}
+	env.SkipWithoutEmulator(t, "it counts the calls of the plan")
 	cli := acctest.NewCLI(t)
 	cli.WriteConfig(env.Config(fleetConfig(acctest.RandomName(), 130, 20, 1)))
 	cli.MustRun("apply", "-auto-approve", "-no-color")
@@ -50,9 +48,7 @@ func TestAccAPIKey_batchedRefresh(t *testing.T) {
 func TestAccAPIKey_singleReadIsOneDescribe(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: it counts the calls of the plan")
-	}
+	env.SkipWithoutEmulator(t, "it counts the calls of the plan")
 	cli := acctest.NewCLI(t)
 	cli.WriteConfig(env.Config(fmt.Sprintf(`
 resource "tencentcloud_api_gateway_api_key" "test" {
@@ -88,9 +84,7 @@ resource "tencentcloud_api_gateway_api_key" "test" {
 // recreated, re-enabled and given their secret back by the next apply.
 func TestAccAPIKey_batchedRefreshFindsDrift(t *testing.T) {
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: it changes keys behind Terraform's back and reads the call log")
-	}
+	env.SkipWithoutEmulator(t, "it changes keys behind Terraform's back and reads the call log")
 	name := acctest.RandomName()
 	config := env.Config(fleetConfig(name, 100, 20, 1))
 	const (
@@ -139,9 +133,7 @@ func TestAccAPIKey_batchedRefreshFindsDrift(t *testing.T) {
 // drop a key: the plan over 120 keys stays empty.
 func TestAccAPIKey_batchedRefreshWithFaults(t *testing.T) {
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: faults cannot be injected into TencentCloud")
-	}
+	env.SkipWithoutEmulator(t, "faults cannot be injected into TencentCloud")
 	config := env.Config(fleetConfig(acctest.RandomName(), 100, 20, 1))
 
 	resource.ParallelTest(t, resource.TestCase{

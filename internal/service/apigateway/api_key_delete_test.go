@@ -30,9 +30,7 @@ func expectKeyEnabled(t *testing.T, env *acctest.Env, id string) {
 // key it disabled back on, says so, and says what to do.
 func TestAccAPIKey_failedDestroyKeepsKeyEnabled(t *testing.T) {
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: a key cannot be bound to a usage plan on demand")
-	}
+	env.SkipWithoutEmulator(t, "a key cannot be bound to a usage plan on demand")
 	name := acctest.RandomName()
 	var id string
 
@@ -90,9 +88,7 @@ func TestAccAPIKey_failedDestroyKeepsKeyEnabled(t *testing.T) {
 // fails, the old key stays enabled and no new key is made.
 func TestAccAPIKey_failedReplacementKeepsOldKeyEnabled(t *testing.T) {
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: a key cannot be bound to a usage plan on demand")
-	}
+	env.SkipWithoutEmulator(t, "a key cannot be bound to a usage plan on demand")
 	name := acctest.RandomName()
 	var id string
 
@@ -159,9 +155,7 @@ func TestAccAPIKey_failedReplacementKeepsOldKeyEnabled(t *testing.T) {
 // key too, on a context of its own (the delete's has expired by then).
 func TestAccAPIKey_destroyTimeoutKeepsKeyEnabled(t *testing.T) {
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: faults cannot be injected into TencentCloud")
-	}
+	env.SkipWithoutEmulator(t, "faults cannot be injected into TencentCloud")
 	name := acctest.RandomName()
 	var id string
 	config := fmt.Sprintf(`

@@ -514,9 +514,7 @@ func TestAccAPIKey_noSecretInOutput(t *testing.T) {
 // API errors reach the user with the code, the request ID and what to do.
 func TestAccAPIKey_apiErrorsExplainWhatToDo(t *testing.T) {
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: an account cannot be taken off the manual-key allowlist or bound to a usage plan on demand")
-	}
+	env.SkipWithoutEmulator(t, "an account cannot be taken off the manual-key allowlist or bound to a usage plan on demand")
 	name, id := acctest.RandomName(), acctest.RandomManualKeyID()
 	secret1, secret2 := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
 

@@ -127,9 +127,7 @@ func TestAccAPIKey_importThenTriggersDoesNotRotate(t *testing.T) {
 func TestAccAPIKey_importCommandThenTriggersDoesNotRotate(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: the test counts the API calls of the apply")
-	}
+	env.SkipWithoutEmulator(t, "the test counts the API calls of the apply")
 	cli := acctest.NewCLI(t)
 	name := acctest.RandomName()
 	key := createOutsideTerraform(t, env, conns.CreateAPIKeyInput{SecretName: name, AccessKeyType: conns.KeyTypeAuto})

@@ -80,9 +80,7 @@ func TestAccAPIKey_writeOnlyImportBlockStoresNoSecret(t *testing.T) {
 func TestAccAPIKey_writeOnlyImportCommandSecretDroppedByApply(t *testing.T) {
 	t.Parallel()
 	env := acctest.New(t)
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: the test counts the API calls of the apply")
-	}
+	env.SkipWithoutEmulator(t, "the test counts the API calls of the apply")
 	cli := acctest.NewCLI(t)
 	if major, minor := cliVersion(t, cli); major == 1 && minor < 11 {
 		t.Skipf("write-only arguments need Terraform 1.11 or OpenTofu 1.11 or later; %s is %d.%d",

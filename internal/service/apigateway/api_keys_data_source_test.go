@@ -31,9 +31,7 @@ const (
 // account holds other keys, and seeding hundreds of real ones is no test.
 func needsEmulator(t *testing.T, env *acctest.Env) {
 	t.Helper()
-	if env.Emulator == nil {
-		t.Skip("needs the emulator: the test seeds keys directly and expects to see only those")
-	}
+	env.SkipWithoutEmulator(t, "the test seeds keys directly and expects to see only those")
 }
 
 // seedKey puts a key straight into the emulator (no API call is logged).
