@@ -35,6 +35,24 @@ const (
 // The API's rules for manual keys (CreateApiKey and UpdateApiKey).
 var manualKeyChars = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
+// manualKeyIDValidators checks a manual key ID: 5–50 letters, digits and
+// underscores. A new slice each time, so callers may append to it.
+func manualKeyIDValidators(more ...validator.String) []validator.String {
+	return append([]validator.String{
+		stringvalidator.LengthBetween(5, 50),
+		stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
+	}, more...)
+}
+
+// manualSecretValidators checks a manual key secret: 10–50 letters, digits
+// and underscores.
+func manualSecretValidators(more ...validator.String) []validator.String {
+	return append([]validator.String{
+		stringvalidator.LengthBetween(10, 50),
+		stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
+	}, more...)
+}
+
 var (
 	_ resource.ResourceWithConfigure      = (*apiKeyResource)(nil)
 	_ resource.ResourceWithImportState    = (*apiKeyResource)(nil)
@@ -108,10 +126,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The key ID. Required for `manual` keys (5–50 letters, digits and underscores), not allowed for `auto` keys, which get a generated one. Changing it replaces the key.",
 				Optional:            true,
 				Computed:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(5, 50),
-					stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
-				},
+				Validators:          manualKeyIDValidators(),
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					stringplanmodifier.RequiresReplaceIfConfigured(),
@@ -122,23 +137,18 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				Optional:            true,
 				Computed:            true,
 				Sensitive:           true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(10, 50),
-					stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
-				},
-				PlanModifiers: keepState,
+				Validators:          manualSecretValidators(),
+				PlanModifiers:       keepState,
 			},
 			"access_key_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). The trade-off: the secret is never read back either, so a secret changed outside Terraform is not detected (the plan stays empty); bump `access_key_secret_wo_version` to send this one again. 10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later. Importing such a key: with an `import` block the state never holds the secret; the `terraform import` command stores it until the next apply.",
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(10, 50),
-					stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
+				Validators: manualSecretValidators(
 					stringvalidator.ConflictsWith(path.MatchRoot("access_key_secret")),
 					stringvalidator.AlsoRequires(path.MatchRoot("access_key_secret_wo_version")),
-				},
+				),
 			},
 			"access_key_secret_wo_version": schema.Int64Attribute{
 				MarkdownDescription: "The version of `access_key_secret_wo`: change it to send a new write-only secret with `UpdateApiKey`.",

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/action/schema"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
@@ -47,22 +45,16 @@ func (a *apiKeyRotateAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"access_key_id": schema.StringAttribute{
 				MarkdownDescription: "The key ID (`AccessKeyId`) of the key to rotate. The key must exist.",
 				Required:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(5, 50),
-					stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
-				},
+				Validators:          manualKeyIDValidators(),
 			},
 			"access_key_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "The new secret, for a `manual` key only (required there; an `auto` key's secret is generated). " +
 					"10–50 letters, digits and underscores. Write-only: Terraform keeps it in neither the plan nor the state. " +
 					"From an `action_trigger` it accepts ephemeral values; with `terraform apply -invoke`, Terraform 1.14 to 1.16 " +
 					"pass ephemeral values as null, so set it from a `sensitive` variable instead.",
-				Optional:  true,
-				WriteOnly: true,
-				Validators: []validator.String{
-					stringvalidator.LengthBetween(10, 50),
-					stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
-				},
+				Optional:   true,
+				WriteOnly:  true,
+				Validators: manualSecretValidators(),
 			},
 		},
 	}
