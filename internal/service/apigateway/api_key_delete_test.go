@@ -1,6 +1,7 @@
 package apigateway_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -53,13 +54,14 @@ func TestAccAPIKey_failedDestroyKeepsKeyEnabled(t *testing.T) {
 				},
 				ExpectError: regexp.MustCompile(`(?s)` + acctest.WordsRegexp(`DeleteApiKey failed: [UnsupportedOperation.ResourceIsInUse]`).String() +
 					`.*API\s+key\s+AKID\w+\s+` + acctest.WordsRegexp(`was disabled to be deleted, and has been enabled again: callers that use it keep working.`).String() +
-					`.*` + acctest.WordsRegexp(`either unbind the key from every usage plan it is bound to`).String() +
+					`.*` + acctest.WordsRegexp(`is still bound to a usage plan`).String() +
+					`.*tencentcloud_api_gateway_api_key_attachment.*` + acctest.WordsRegexp(`tccli apigateway UnBindSecretIds`).String() +
 					`.*` + acctest.WordsRegexp(`terraform state rm`).String()),
 			},
 			{
 				// State still holds the key as it is: on.
 				PreConfig: func() {
-					env.AssertCalls(t, "DisableApiKey", "DeleteApiKey→UnsupportedOperation.ResourceIsInUse", "EnableApiKey")
+					env.AssertCalls(t, "DescribeApiKey", "DisableApiKey", "DeleteApiKey→UnsupportedOperation.ResourceIsInUse", "EnableApiKey")
 					expectKeyEnabled(t, env, id)
 				},
 				Config: env.Config(autoKeyConfig(name, "on", "")),
@@ -78,7 +80,7 @@ func TestAccAPIKey_failedDestroyKeepsKeyEnabled(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{env.ExpectCalls("DisableApiKey", "DeleteApiKey")},
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectCalls("DescribeApiKey", "DisableApiKey", "DeleteApiKey")},
 			},
 		},
 	})
@@ -114,7 +116,7 @@ func TestAccAPIKey_failedReplacementKeepsOldKeyEnabled(t *testing.T) {
 			{
 				// The old key is still on, still in state, and alone.
 				PreConfig: func() {
-					env.AssertCalls(t, "DisableApiKey", "DeleteApiKey→UnsupportedOperation.ResourceIsInUse", "EnableApiKey")
+					env.AssertCalls(t, "DescribeApiKey", "DisableApiKey", "DeleteApiKey→UnsupportedOperation.ResourceIsInUse", "EnableApiKey")
 					expectKeyEnabled(t, env, id)
 					if n := len(env.Emulator.Keys()); n != 1 {
 						t.Errorf("expected only the old key, the emulator holds %d", n)
@@ -142,7 +144,7 @@ func TestAccAPIKey_failedReplacementKeepsOldKeyEnabled(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("DisableApiKey", "DeleteApiKey", "DescribeApiKeysStatus", "CreateApiKey"),
+					env.ExpectCalls("DescribeApiKey", "DisableApiKey", "DeleteApiKey", "DescribeApiKeysStatus", "CreateApiKey"),
 					env.KeyMatchesRemote(testAddress),
 					env.ExpectRemoteKeyCount(1),
 				},
@@ -199,4 +201,98 @@ resource "tencentcloud_api_gateway_api_key" "test" {
 			},
 		},
 	})
+}
+
+// expectKeyDisabled fails the test unless the emulator holds the key, disabled.
+func expectKeyDisabled(t *testing.T, env *acctest.Env, id string) {
+	t.Helper()
+	key, ok := env.Emulator.Key(id)
+	switch {
+	case !ok:
+		t.Errorf("key %s no longer exists", id)
+	case key.Enabled:
+		t.Errorf("key %s, disabled outside Terraform, was enabled by the failed delete", id)
+	}
+}
+
+// runBeforeApply is a pre-apply plan check that acts on the API after the
+// plan was made and before it is applied, as happens to a saved plan.
+type runBeforeApply func()
+
+func (f runBeforeApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
+
+// A key that state holds as on but that was disabled outside Terraform
+// (it leaked, say) is not turned on by a destroy that fails: Delete reads
+// its live status and disables nothing, so it restores nothing. The change
+// comes after the refresh (a saved plan applied later) or is never
+// refreshed (-refresh=false).
+func TestAccAPIKey_failedDestroyLeavesKeyDisabledOutOfBand(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		noRefresh bool
+		// calls of the final destroy: the refresh finds the key off, or
+		// (without refresh) Delete reads it.
+		finalCalls []string
+	}{
+		{name: "after the refresh", finalCalls: []string{"DeleteApiKey"}},
+		{name: "refresh=false", noRefresh: true, finalCalls: []string{"DescribeApiKey", "DeleteApiKey"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.New(t)
+			env.SkipWithoutEmulator(t, "a key cannot be bound to a usage plan on demand")
+			name := acctest.RandomName()
+			var id string
+			offAndBound := func() {
+				env.Emulator.SetKeyEnabled(id, false)
+				env.Emulator.SetKeyBoundToUsagePlan(id, true)
+			}
+			destroy := resource.TestStep{
+				Config: env.ProviderBlock(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionDestroy)},
+				},
+				ExpectError: regexp.MustCompile(`(?s)` + acctest.WordsRegexp(`DeleteApiKey failed: [UnsupportedOperation.ResourceIsInUse]`).String() +
+					`.*API\s+key\s+AKID\w+\s+` + acctest.WordsRegexp(`is still bound to a usage plan`).String() +
+					`.*tencentcloud_api_gateway_api_key_attachment.*` + acctest.WordsRegexp(`tccli apigateway UnBindSecretIds`).String() +
+					`.*` + acctest.WordsRegexp(`terraform state rm`).String()),
+			}
+			if tc.noRefresh {
+				destroy.PreConfig = offAndBound
+			} else {
+				destroy.ConfigPlanChecks.PreApply = append(destroy.ConfigPlanChecks.PreApply, runBeforeApply(offAndBound))
+			}
+			destroy.ConfigPlanChecks.PreApply = append(destroy.ConfigPlanChecks.PreApply, env.MarkCalls())
+			tcase := resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				CheckDestroy:             env.CheckDestroy,
+				Steps: []resource.TestStep{
+					{
+						Config:            env.Config(autoKeyConfig(name, "on", "")),
+						ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureAttribute(testAddress, "id", &id)},
+					},
+					destroy,
+					{
+						// The key is still off: nothing disabled it here, so
+						// nothing turned it on. Unbound, it is destroyed.
+						PreConfig: func() {
+							env.AssertCalls(t, "DescribeApiKey", "DeleteApiKey→UnsupportedOperation.ResourceIsInUse")
+							expectKeyDisabled(t, env, id)
+							env.Emulator.SetKeyBoundToUsagePlan(id, false)
+						},
+						Config: env.ProviderBlock(),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{env.ExpectCalls(tc.finalCalls...)},
+					},
+				},
+			}
+			if tc.noRefresh {
+				tcase.AdditionalCLIOptions = &resource.AdditionalCLIOptions{Plan: resource.PlanOptions{NoRefresh: true}}
+			}
+			resource.ParallelTest(t, tcase)
+		})
+	}
 }
