@@ -486,3 +486,87 @@ func TestReadAPIKeyListingTakenAcrossAWriteIsNotKept(t *testing.T) {
 		t.Fatalf("expected the key read by its own DescribeApiKey, got %v", got)
 	}
 }
+
+// DisableAPIKeyIfEnabled disables only a key that is on, and reports it.
+func TestDisableAPIKeyIfEnabled(t *testing.T) {
+	t.Parallel()
+	client, emu, ids := batchClient(t, 3, batchWindow, nil)
+	emu.SetKeyEnabled(ids[1], false)
+	emu.DeleteKey(ids[2])
+
+	if wasOn, err := client.DisableAPIKeyIfEnabled(withTimeout(t, time.Minute), ids[0]); err != nil || !wasOn {
+		t.Fatalf("an enabled key: expected it turned off, got %v, %v", wasOn, err)
+	}
+	if k, _ := emu.Key(ids[0]); k.Enabled {
+		t.Fatal("the enabled key is still on")
+	}
+	if got := emu.Calls(); len(got) != 2 || got[0].Action != actionDescribe || got[1].Action != actionDisable {
+		t.Fatalf("an enabled key: expected DescribeApiKey and DisableApiKey, got %v", got)
+	}
+
+	emu.ResetCalls()
+	if wasOn, err := client.DisableAPIKeyIfEnabled(withTimeout(t, time.Minute), ids[1]); err != nil || wasOn {
+		t.Fatalf("a disabled key: expected it left alone, got %v, %v", wasOn, err)
+	}
+	if got := callsOf(emu); got[actionDescribe] != 1 || len(got) != 1 {
+		t.Fatalf("a disabled key: expected one DescribeApiKey and no disable, got %v", got)
+	}
+
+	if wasOn, err := client.DisableAPIKeyIfEnabled(withTimeout(t, time.Minute), ids[2]); !IsNotFound(err) || wasOn {
+		t.Fatalf("a missing key: expected not found, got %v, %v", wasOn, err)
+	}
+	if got := callsOf(emu); got[actionDescribe] != 1 || len(got) != 1 {
+		t.Fatalf("a missing key: expected one DescribeApiKey and no disable, got %v", got)
+	}
+}
+
+// Deletes as Terraform makes them (10 at a time, each disabling then
+// deleting its key) at the API's rate limit: the reads of the live status
+// wait for their disable's turn in shared calls, so the destroy costs its
+// DisableApiKey and DeleteApiKey calls and few reads. The account holds
+// more keys than the destroy: while the client writes, no batch lists it.
+func TestDisableAPIKeyIfEnabledSharesReadsAtTheRateLimit(t *testing.T) {
+	t.Parallel()
+	const n, account, parallelism = 60, 250, 10
+	_, emu, ids := batchClient(t, account, batchWindow, nil)
+	emu.SetRateLimit(DefaultRateLimit)
+	server := httptest.NewServer(emu)
+	t.Cleanup(server.Close)
+	client, err := New(Config{SecretID: emu.SecretID(), SecretKey: emu.SecretKey(), Endpoint: server.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := make(chan string)
+	go func() {
+		defer close(work)
+		for _, id := range ids[:n] {
+			work <- id
+		}
+	}()
+	var wg sync.WaitGroup
+	for range parallelism {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range work {
+				ctx := withTimeout(t, time.Minute)
+				if wasOn, err := client.DisableAPIKeyIfEnabled(ctx, id); err != nil || !wasOn {
+					t.Errorf("disabling %s: %v, %v", id, wasOn, err)
+					continue
+				}
+				if err := client.DeleteAPIKey(ctx, id); err != nil {
+					t.Errorf("deleting %s: %v", id, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	got := emu.CallCounts()
+	t.Logf("%d deletes: %v", n, got)
+	if got[actionDisable] != n || got[actionDeleteKey] != n || got[actionDescribe] != 0 || got[actionList] > n/5 || len(got) != 3 {
+		t.Fatalf("expected %d DisableApiKey and DeleteApiKey, and at most %d DescribeApiKeysStatus, got %v", n, n/5, got)
+	}
+	if left := len(emu.Keys()); left != account-n {
+		t.Fatalf("expected %d keys left, got %d", account-n, left)
+	}
+}

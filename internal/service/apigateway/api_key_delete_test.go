@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -294,5 +296,81 @@ func TestAccAPIKey_failedDestroyLeavesKeyDisabledOutOfBand(t *testing.T) {
 			}
 			resource.ParallelTest(t, tcase)
 		})
+	}
+}
+
+// The same with a saved destroy plan, through the CLI itself: the key is
+// disabled and bound after `plan -destroy -out`, and `apply` of that plan
+// fails without turning it on, with an error that says nothing of
+// enabling it and names the ways out.
+func TestAccAPIKey_savedDestroyPlanLeavesKeyDisabledOutOfBand(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "a key cannot be bound to a usage plan on demand")
+	cli := acctest.NewCLI(t)
+	cli.WriteConfig(env.Config(autoKeyConfig(acctest.RandomName(), "on", "")))
+	cli.MustRun("apply", "-auto-approve", "-no-color")
+	keys := env.Emulator.Keys()
+	if len(keys) != 1 || !keys[0].Enabled {
+		t.Fatalf("expected one enabled key, got %v", keys)
+	}
+	id := keys[0].AccessKeyID
+
+	cli.MustRun("plan", "-destroy", "-no-color", "-out=destroy.tfplan")
+	env.Emulator.SetKeyEnabled(id, false)
+	env.Emulator.SetKeyBoundToUsagePlan(id, true)
+	env.MarkCallsNow()
+	out, err := cli.Run(nil, "apply", "-no-color", "destroy.tfplan")
+	if err == nil {
+		t.Fatalf("expected the destroy of a bound key to fail:\n%s", out)
+	}
+	env.AssertCalls(t, "DescribeApiKey", "DeleteApiKey→UnsupportedOperation.ResourceIsInUse")
+	expectKeyDisabled(t, env, id)
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"DeleteApiKey failed: [UnsupportedOperation.ResourceIsInUse]", "API key " + id + " is still bound to a usage plan",
+		"tencentcloud_api_gateway_api_key_attachment", "terraform import <attachment address> " + id + "#<usage plan ID>",
+		`tccli apigateway UnBindSecretIds --UsagePlanId <usage plan ID> --AccessKeyIds '["` + id + `"]'`, "terraform state rm"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the error lacks %q:\n%s", want, out)
+		}
+	}
+	for _, not := range []string{"enabled again", "was disabled to be deleted", "DISABLED"} {
+		if strings.Contains(flat, not) {
+			t.Errorf("the error says %q of a key this destroy did not disable:\n%s", not, out)
+		}
+	}
+
+	env.Emulator.SetKeyBoundToUsagePlan(id, false)
+	cli.MustRun("destroy", "-auto-approve", "-no-color")
+	if n := len(env.Emulator.Keys()); n != 0 {
+		t.Fatalf("expected no key after the destroy, the emulator holds %d", n)
+	}
+}
+
+// Reading each key's live status before it is disabled shares calls: a
+// destroy of many keys (without a refresh, so that only the destroy walk
+// reads) adds a few DescribeApiKeysStatus to its DisableApiKey and
+// DeleteApiKey, not a read per key. The emulator limits every action to
+// 20 calls a second, as the API does.
+func TestAccAPIKey_destroyManyReadsInSharedCalls(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "it counts the calls of the destroy")
+	const n = 100
+	cli := acctest.NewCLI(t)
+	cli.WriteConfig(env.Config(fleetConfig(acctest.RandomName(), n/2, n/2, 1)))
+	cli.MustRun("apply", "-auto-approve", "-no-color")
+	env.Emulator.ResetCalls()
+	start := time.Now()
+	cli.MustRun("destroy", "-refresh=false", "-auto-approve", "-no-color")
+	took := time.Since(start)
+	calls := env.Emulator.CallCounts()
+	t.Logf("destroying %d keys: %v in %s", n, calls, took.Round(10*time.Millisecond))
+	if left := len(env.Emulator.Keys()); left != 0 {
+		t.Fatalf("%d keys left after the destroy", left)
+	}
+	reads := calls["DescribeApiKeysStatus"] + calls["DescribeApiKey"]
+	if calls["DisableApiKey"] != n || calls["DeleteApiKey"] != n || reads > n/4 || len(calls) > 4 {
+		t.Fatalf("expected %d DisableApiKey, %d DeleteApiKey and at most %d reads, got %v", n, n, n/4, calls)
 	}
 }

@@ -446,34 +446,24 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	// Delete turned off is turned on again: one stored as on may have been
 	// disabled outside Terraform since the state was refreshed (a saved
 	// plan, -refresh=false), say because it leaked, so its live status is
-	// read first. ReadAPIKey shares that read with the other deletes of the
-	// walk. A key stored as off needs no read: DeleteApiKey itself answers
-	// InvalidStatus when it is on.
+	// read first, in calls shared with the other deletes of the walk. A key
+	// stored as off needs no read: DeleteApiKey itself answers InvalidStatus
+	// when it is on.
 	disabledHere := false
 	if state.Status.ValueString() != statusOff {
-		key, err := r.client.ReadAPIKey(ctx, id)
-		if conns.IsNotFound(err) {
+		wasOn, err := r.client.DisableAPIKeyIfEnabled(ctx, id)
+		switch {
+		case conns.IsNotFound(err):
+			return
+		case err != nil && wasOn && conns.IsAmbiguous(err):
+			// The disable may have been carried out: restore the key as after a failed delete.
+			r.restoreAfterFailedDelete(ctx, id, err, &resp.Diagnostics)
+			return
+		case err != nil:
+			resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
 			return
 		}
-		if err != nil {
-			resp.Diagnostics.Append(r.apiError("reading API key "+id+" before deleting it", err))
-			return
-		}
-		if key.Status == conns.StatusEnabled {
-			if err := r.client.DisableAPIKey(ctx, id); err != nil {
-				if conns.IsNotFound(err) {
-					return
-				}
-				if !conns.IsAmbiguous(err) {
-					resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
-					return
-				}
-				// The disable may have been carried out: restore the key as after a failed delete.
-				r.restoreAfterFailedDelete(ctx, id, err, &resp.Diagnostics)
-				return
-			}
-			disabledHere = true
-		}
+		disabledHere = wasOn
 	}
 	err := r.client.DeleteAPIKey(ctx, id)
 	if conns.HasCode(err, conns.CodeInvalidStatus) {
