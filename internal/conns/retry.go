@@ -53,8 +53,8 @@ func (l *rateLimiters) reserve(action string) *rate.Reservation {
 	return l.limiter(action).Reserve()
 }
 
-// waitTurn blocks until a reserved turn comes, or the context ends; then
-// the turn is given back.
+// waitTurn blocks until a reserved turn comes, or until the context ends,
+// which gives the turn back to the callers behind it.
 func waitTurn(ctx context.Context, turn *rate.Reservation) error {
 	d := turn.Delay()
 	if d == 0 {
