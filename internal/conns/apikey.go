@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apigw "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/apigateway/v20180808"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	"golang.org/x/time/rate"
 )
 
 // API key types and statuses as the API spells them.
@@ -389,9 +390,37 @@ func (c *Client) EnableAPIKey(ctx context.Context, id string) error {
 
 // DisableAPIKey turns a key off. Repeating it is safe, as for EnableAPIKey.
 func (c *Client) DisableAPIKey(ctx context.Context, id string) error {
+	return c.disableAPIKey(ctx, id, nil)
+}
+
+// readAheadOfTurn is how long before a DisableApiKey's turn at the rate
+// limiter DisableAPIKeyIfEnabled sends its read: about one read call.
+const readAheadOfTurn = 100 * time.Millisecond
+
+// DisableAPIKeyIfEnabled reads the key's live status and turns it off if it
+// is on; wasOn reports that it was on, so that this call (maybe, when err
+// is ambiguous) turned it off. A missing key is an error for which
+// IsNotFound is true. A key that is already off is left alone: only its
+// caller knows it is off, a stored status may be stale.
+//
+// The read costs no time and, at scale, almost no calls: the disable's
+// turn at the rate limiter is taken first, and the read is made while the
+// turn comes, in a batch (ReadAPIKey) that gathers the reads of the other
+// callers waiting for theirs.
+func (c *Client) DisableAPIKeyIfEnabled(ctx context.Context, id string) (wasOn bool, err error) {
+	turn := c.limiters.reserve(actionDisable)
+	key, err := c.readAPIKey(ctx, id, time.Now().Add(turn.Delay()-readAheadOfTurn))
+	if err != nil || key.Status != StatusEnabled {
+		turn.Cancel()
+		return false, err
+	}
+	return true, c.disableAPIKey(ctx, id, turn)
+}
+
+func (c *Client) disableAPIKey(ctx context.Context, id string, turn *rate.Reservation) error {
 	req := apigw.NewDisableApiKeyRequest()
 	req.AccessKeyId = common.StringPtr(id)
-	_, err := call(ctx, c, op{action: actionDisable, keyID: id, safeToRepeat: true}, func(ctx context.Context) (struct{}, string, error) {
+	_, err := call(ctx, c, op{action: actionDisable, keyID: id, safeToRepeat: true, turn: turn}, func(ctx context.Context) (struct{}, string, error) {
 		resp, err := c.api.DisableApiKeyWithContext(ctx, req)
 		if err != nil {
 			return struct{}{}, "", err

@@ -94,6 +94,8 @@ type readBatch struct {
 	want map[string]bool
 	// full is closed when the batch holds maxBatchKeys keys.
 	full chan struct{}
+	// until is when the batch stops gathering, unless it fills up first.
+	until time.Time
 	// ctx carries the call; cancelled when every waiter has left.
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -115,8 +117,14 @@ func newReadBatcher(c *Client) *readBatcher {
 // other reads of this client (see readBatcher). A missing key gives an
 // error for which IsNotFound is true, always from DescribeApiKey itself.
 func (c *Client) ReadAPIKey(ctx context.Context, id string) (*APIKey, error) {
+	return c.readAPIKey(ctx, id, time.Time{})
+}
+
+// readAPIKey is ReadAPIKey; a batch that this read opens gathers at least
+// until gatherUntil, when the reader has nothing better to do meanwhile.
+func (c *Client) readAPIKey(ctx context.Context, id string, gatherUntil time.Time) (*APIKey, error) {
 	b := c.reads
-	key, listed, batch := b.join(ctx, id)
+	key, listed, batch := b.join(ctx, id, gatherUntil)
 	switch {
 	case listed && key != nil:
 		return key, nil
@@ -150,8 +158,9 @@ func (c *Client) ReadAPIKey(ctx context.Context, id string) (*APIKey, error) {
 }
 
 // join answers id from a current listing (listed), or adds it to the open
-// batch, opening one if needed. Neither (nil batch) means: describe it.
-func (b *readBatcher) join(ctx context.Context, id string) (key *APIKey, listed bool, batch *readBatch) {
+// batch, opening one that gathers for the window or until gatherUntil,
+// whichever is later, if needed. Neither (nil batch) means: describe it.
+func (b *readBatcher) join(ctx context.Context, id string, gatherUntil time.Time) (key *APIKey, listed bool, batch *readBatch) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.reads++
@@ -166,7 +175,11 @@ func (b *readBatcher) join(ctx context.Context, id string) (key *APIKey, listed 
 	}
 	if b.open == nil {
 		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		b.open = &readBatch{want: map[string]bool{}, full: make(chan struct{}), ctx: bctx, cancel: cancel, done: make(chan struct{})}
+		until := time.Now().Add(b.window)
+		if gatherUntil.After(until) {
+			until = gatherUntil
+		}
+		b.open = &readBatch{want: map[string]bool{}, full: make(chan struct{}), until: until, ctx: bctx, cancel: cancel, done: make(chan struct{})}
 		go b.run(b.open)
 	}
 	batch = b.open
@@ -263,7 +276,9 @@ func (b *readBatcher) run(batch *readBatch) {
 			b.mu.Unlock()
 			batch.alone = true
 			return
-		case b.reads >= listAfterReads && (b.accountKeys == 0 || b.accountKeys <= listAccountRatio*b.reads):
+		case b.reads >= listAfterReads && b.writing == 0 && (b.accountKeys == 0 || b.accountKeys <= listAccountRatio*b.reads):
+			// (While the client writes, a listing would answer this batch
+			// only, not be kept: one filtered call does that for less.)
 			b.listingDone = make(chan struct{})
 			reads := b.reads
 			b.mu.Unlock()
@@ -279,10 +294,12 @@ func (b *readBatcher) run(batch *readBatch) {
 	}
 }
 
-// gather waits batchWindow, then for as long as the list action's limiter
-// would hold the call back, so that reads arriving meanwhile share it.
+// gather waits until the batch's time (batchWindow, or longer for a
+// reader that waits its turn for a write anyway), then for as long as the
+// list action's limiter would hold the call back, so that reads arriving
+// meanwhile share it.
 func (b *readBatcher) gather(batch *readBatch) {
-	wait := b.window
+	wait := time.Until(batch.until)
 	for wait > 0 {
 		t := time.NewTimer(wait)
 		select {

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apigw "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/apigateway/v20180808"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+	"golang.org/x/time/rate"
 )
 
 // requestTimeout bounds one HTTP exchange; operation timeouts come from the context.
@@ -105,6 +106,9 @@ type op struct {
 	safeToRepeat bool
 	// secrets of this call (API key secrets) to mask in every log line.
 	secrets []string
+	// turn, when set, is the action's turn at the rate limiter, reserved
+	// before the call: the first attempt waits for it instead.
+	turn *rate.Reservation
 }
 
 // call runs one API action: it waits for the action's rate limiter, sends
@@ -126,7 +130,13 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 
 	var zero T
 	for attempt := 1; ; attempt++ {
-		if err := c.limiters.wait(ctx, o.action); err != nil {
+		var err error
+		if attempt == 1 && o.turn != nil {
+			err = waitTurn(ctx, o.turn)
+		} else {
+			err = c.limiters.wait(ctx, o.action)
+		}
+		if err != nil {
 			return zero, &APIError{Action: o.action, Code: "ClientError.RateLimitWait", Message: err.Error(), err: ctxErr(ctx, err)}
 		}
 		start := time.Now()

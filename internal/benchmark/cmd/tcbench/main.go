@@ -552,7 +552,8 @@ func render(o options, results []cliResult, startup time.Duration, sizes []int64
 	fmt.Fprintf(&b, "| provider peak resident memory, any phase at 20/s | %.1f MiB | < 64 MB |\n", float64(peak)/1024)
 	b.WriteString("\nPeak memory is the provider process's VmHWM, sampled from /proc every 50 ms while the CLI runs.\n")
 	b.WriteString("\n`destroy` first runs a refreshing plan walk (shared reads: a few calls) and only then disables and deletes every key " +
-		"(N `DisableApiKey` and N `DeleteApiKey` calls, pipelined in the apply walk), so its floor is that of the destroy walk; " +
+		"(N `DisableApiKey` and N `DeleteApiKey` calls, pipelined in the apply walk; each delete reads its key's live status first, " +
+		"in `DescribeApiKeysStatus` calls shared while the disables wait their turn, a few per hundred keys at 20/s), so its floor is that of the destroy walk; " +
 		"`destroy -refresh=false` measures the destroy walk alone. Apply and destroy are bound by the write actions' 20/s: their floor does not move " +
 		"with N's reads, and their no-limit time is the CLI's walk.\n")
 	return b.String()
