@@ -71,7 +71,7 @@ func credentialAttributes() map[string]schema.Attribute {
 		"profile": schema.StringAttribute{
 			MarkdownDescription: "The tccli profile to use: `<shared_credentials_dir>/<profile>.credential` holds `secretId`, `secretKey`, an optional `token`, " +
 				"and optionally `role-arn` with `role-session-name` (that role is then assumed); the region comes from `<profile>.configure`. " +
-				"Also `" + EnvProfile + "`. Defaults to `default`.",
+				"Also `" + EnvProfile + "`. Defaults to `default`. A name with a path separator or `..` is refused.",
 			Optional:   true,
 			Validators: []validator.String{stringvalidator.LengthAtLeast(1), validators.ProfileName()},
 		},
