@@ -605,7 +605,11 @@ func TestParallelCallsSurviveAServerSideExpiry(t *testing.T) {
 	cfg := assumeRoleConfig()
 	cfg.RateLimit = 1000
 	c := f.client(t, cfg)
-	c.creds.(*roleCredentials).now = time.Now // this machine's clock, not the emulator's
+	role, ok := c.creds.(*roleCredentials)
+	if !ok {
+		t.Fatalf("credentials are %T, want role credentials", c.creds)
+	}
+	role.now = time.Now // this machine's clock, not the emulator's
 	ctx := withTimeout(t, 30*time.Second)
 	if _, err := c.ListAPIKeys(ctx); err != nil {
 		t.Fatal(err)
@@ -636,8 +640,8 @@ func TestParallelCallsSurviveAServerSideExpiry(t *testing.T) {
 	}
 }
 
-// fakeExchange counts exchanges and returns generation n's keys, which
-// are AKID-n, key-n, token-n.
+// fakeRoleCredentials are role credentials whose exchange calls no API:
+// the n-th returns AKID-n, key-n and token-n; n counts the exchanges.
 func fakeRoleCredentials() (*roleCredentials, *int) {
 	n := 0
 	r := &roleCredentials{action: "AssumeRole", roleARN: emulator.DefaultRoleARN, session: "s", now: time.Now}
