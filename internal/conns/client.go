@@ -137,7 +137,13 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 			err = c.limiters.wait(ctx, o.action)
 		}
 		if err != nil {
-			return zero, &APIError{Action: o.action, Code: "ClientError.RateLimitWait", Message: err.Error(), err: ctxErr(ctx, err)}
+			// Only the context ends the wait: it ended, or the limiter saw
+			// that its deadline would pass first. Nothing was sent.
+			cause := ctx.Err()
+			if cause == nil {
+				cause = fmt.Errorf("%v: %w", err, context.DeadlineExceeded)
+			}
+			return zero, classify(o.action, fmt.Errorf("waiting for the rate limit of %s: %w", o.action, cause))
 		}
 		start := time.Now()
 		out, requestID, err := sendReady(ctx, c, send)
@@ -178,15 +184,6 @@ func (c *Client) knownSecrets(extra ...string) []string {
 func maskedContext(ctx context.Context, secrets []string) context.Context {
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
 	return tflog.MaskMessageStrings(ctx, secrets...)
-}
-
-// ctxErr prefers the context's own error, so errors.Is finds
-// context.DeadlineExceeded or context.Canceled.
-func ctxErr(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return err
 }
 
 // newTransport is net/http's default transport (proxies from the
