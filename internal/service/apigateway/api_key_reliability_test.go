@@ -336,6 +336,73 @@ func TestAccAPIKey_serverErrorsAfterCommit(t *testing.T) {
 	}
 }
 
+// Issue 15: two resources of one secret_name (count = 2) created side by
+// side while 30% of CreateApiKey calls fail before the service acts
+// (InternalError or HTTP 502, both unclear). A failed create's lookup never
+// adopts its sibling's key: each of 8 rounds of apply and destroy ends with
+// two distinct keys in state, exactly the emulator's, and an empty emulator
+// after the destroy. Every call waits 25 ms, so a sibling's create is
+// carried out before the failed one's lookup lists: the order that made
+// both resources hold one key.
+func TestAccAPIKey_siblingsWithUnclearCreates(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "faults cannot be injected into TencentCloud")
+	env.Emulator.SetFaults(emulator.Faults{Seed: 7, TransientRate: 0.3, Actions: []string{"CreateApiKey"}})
+	env.Emulator.SetLatency(25 * time.Millisecond)
+	config := env.Config(fmt.Sprintf(`
+resource "tencentcloud_api_gateway_api_key" "sibling" {
+  count       = 2
+  secret_name = %q
+}
+`, acctest.RandomName()))
+
+	const rounds = 8
+	// unclearPerRound counts each round's creates that failed with an
+	// unclear outcome, from the emulator's call log.
+	var unclearPerRound []int
+	seen := 0
+	countUnclear := stateCheckFunc(func() error {
+		calls := env.Emulator.Calls()
+		n := 0
+		for _, c := range calls[seen:] {
+			if c.Action == "CreateApiKey" && c.Fault == emulator.FaultTransient && c.ErrorCode != "RequestLimitExceeded" {
+				n++
+			}
+		}
+		seen = len(calls)
+		unclearPerRound = append(unclearPerRound, n)
+		return nil
+	})
+	var steps []resource.TestStep
+	for range rounds {
+		steps = append(steps,
+			resource.TestStep{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{env.AllKeysMatchRemote(), env.ExpectRemoteKeyCount(2), countUnclear},
+			},
+			resource.TestStep{
+				Config:            env.Config(""),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectRemoteKeyCount(0)},
+			})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps:                    steps,
+	})
+
+	t.Logf("creates with an unclear outcome per round: %v", unclearPerRound)
+	raced := 0
+	for _, n := range unclearPerRound {
+		if n > 0 {
+			raced++
+		}
+	}
+	if len(unclearPerRound) != rounds || raced == 0 {
+		t.Fatalf("no round had a create with an unclear outcome: the test proves nothing (%v)", unclearPerRound)
+	}
+}
+
 // CreateApiKey and UpdateApiKey answers that cannot be used (null Result,
 // Status missing or a string, truncated JSON) lose no key and keep no old
 // secret: the state matches the API after creating and rotating 6 keys.
