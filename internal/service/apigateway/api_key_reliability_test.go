@@ -403,6 +403,78 @@ resource "tencentcloud_api_gateway_api_key" "sibling" {
 	}
 }
 
+// Issue 15: listing entries get the checks of a single read. A refresh of
+// three keys whose shared DescribeApiKeysStatus answers every key with a
+// null Status reads each key with DescribeApiKey instead of failing on an
+// unknown status, and plans no change.
+func TestAccAPIKey_listedKeysWithoutStatus(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "TencentCloud cannot be made to answer malformed bodies")
+	config := env.Config(fleetConfig(acctest.RandomName(), 3, 0, 1))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults(emulator.Faults{MalformedRate: 1, MalformedKinds: []string{emulator.MalformedStatusMissing},
+						Actions: []string{"DescribeApiKeysStatus"}})
+				},
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{env.AllKeysMatchRemote(), env.ExpectRemoteKeyCount(3)},
+			},
+		},
+	})
+	spoiled := 0
+	for _, c := range env.Emulator.Calls() {
+		if c.Action == "DescribeApiKeysStatus" && c.Fault == emulator.FaultMalformed {
+			spoiled++
+		}
+	}
+	if spoiled == 0 {
+		t.Fatal("no refresh read the keys through DescribeApiKeysStatus: the test proves nothing")
+	}
+}
+
+// Issue 15: a create's answer cannot be parsed (truncated), and the lookup
+// that follows finds the key in a listing that gives it a null Status. The
+// key is read with DescribeApiKey and goes to state; before, it could not
+// be written to state and was lost. The seed orders the spoiled answers:
+// the snapshot listing and the lookup's lose Status, the create's is cut.
+func TestAccAPIKey_recoveredKeyListedWithoutStatus(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "TencentCloud cannot be made to answer malformed bodies")
+	env.Emulator.SetFaults(emulator.Faults{Seed: 25, MalformedRate: 1,
+		MalformedKinds: []string{emulator.MalformedStatusMissing, emulator.MalformedTruncated},
+		Actions:        []string{"CreateApiKey", "DescribeApiKeysStatus"}})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{{
+			Config:            env.Config(fleetConfig(acctest.RandomName(), 1, 0, 1)),
+			ConfigStateChecks: []statecheck.StateCheck{env.AllKeysMatchRemote(), env.ExpectRemoteKeyCount(1)},
+		}},
+	})
+	// One create, answered unusably without a key ID, so looked for by name:
+	// the snapshot listing and the lookup's, both spoiled.
+	var creates, lists []emulator.Call
+	for _, c := range env.Emulator.Calls() {
+		switch c.Action {
+		case "CreateApiKey":
+			creates = append(creates, c)
+		case "DescribeApiKeysStatus":
+			lists = append(lists, c)
+		}
+	}
+	if len(creates) != 1 || creates[0].Fault != emulator.FaultMalformed || len(lists) != 2 ||
+		lists[0].Fault != emulator.FaultMalformed || lists[1].Fault != emulator.FaultMalformed {
+		t.Fatalf("expected one spoiled create found by a spoiled listing, got creates %+v and listings %+v", creates, lists)
+	}
+}
+
 // CreateApiKey and UpdateApiKey answers that cannot be used (null Result,
 // Status missing or a string, truncated JSON) lose no key and keep no old
 // secret: the state matches the API after creating and rotating 6 keys.
