@@ -30,8 +30,8 @@ func TestKeyClaims(t *testing.T) {
 	settled := make(chan error, 1)
 	go func() { settled <- k.settle(context.Background(), "shared") }()
 	select {
-	case <-settled:
-		t.Fatal("settle returned while a create of the name was in flight")
+	case err := <-settled:
+		t.Fatalf("settle returned (%v) while a create of the name was in flight", err)
 	case <-time.After(50 * time.Millisecond):
 	}
 	end(theirs.AccessKeyID)

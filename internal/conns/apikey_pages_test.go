@@ -197,11 +197,15 @@ func TestAPIKeysDescribesKeysWithoutStatus(t *testing.T) {
 	t.Parallel()
 	// Key 3 is deleted once listed, before it is described.
 	deleteAfterListing := func(next http.Handler) http.Handler {
+		emu, ok := next.(*emulator.Server)
+		if !ok {
+			t.Fatalf("expected the emulator behind the client, got %T", next)
+		}
 		spoiled := spoilListed(false, "batch_key_001", "batch_key_003")(next)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			spoiled.ServeHTTP(w, r)
 			if r.Header.Get("X-TC-Action") == actionList {
-				next.(*emulator.Server).DeleteKey("batch_key_003")
+				emu.DeleteKey("batch_key_003")
 			}
 		})
 	}
