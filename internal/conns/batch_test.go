@@ -145,6 +145,80 @@ func keepFirstListed(next http.Handler) http.Handler {
 	})
 }
 
+// spoilListed rewrites every DescribeApiKeysStatus answer: the entries of
+// ids (all entries when none is given) lose their Status (null, as the SDK
+// then reads it), and with nullResult the whole Result is null.
+func spoilListed(nullResult bool, ids ...string) func(http.Handler) http.Handler {
+	spoil := map[string]bool{}
+	for _, id := range ids {
+		spoil[id] = true
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			var env struct {
+				Response map[string]any
+			}
+			if r.Header.Get("X-TC-Action") == actionList && json.Unmarshal(body, &env) == nil {
+				if result, ok := env.Response["Result"].(map[string]any); ok {
+					set, _ := result["ApiKeySet"].([]any)
+					for _, k := range set {
+						if key, ok := k.(map[string]any); ok && (len(ids) == 0 || spoil[fmt.Sprint(key["AccessKeyId"])]) {
+							key["Status"] = nil
+						}
+					}
+					if nullResult {
+						env.Response["Result"] = nil
+					}
+				}
+				body, _ = json.Marshal(env)
+			}
+			for k, v := range rec.Header() {
+				if k != "Content-Length" {
+					w.Header()[k] = v
+				}
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
+// Issue 15: a listed key with a null Status gets the checks of a single
+// read: its reader asks DescribeApiKey instead of taking an unknown status,
+// in a batched answer and in an account listing alike; the other keys are
+// still answered by the shared call.
+func TestReadAPIKeyDescribesListedKeysWithoutStatus(t *testing.T) {
+	t.Parallel()
+	client, emu, ids := batchClient(t, 6, 300*time.Millisecond, spoilListed(false, "batch_key_001", "batch_key_004"))
+	mustReadAll(t, client, ids, 1)
+	if got := callsOf(emu); got[actionList] != 1 || got[actionDescribe] != 2 {
+		t.Fatalf("expected 1 DescribeApiKeysStatus and a DescribeApiKey for each of the 2 keys without a status, got %v", got)
+	}
+
+	client, emu, ids = batchClient(t, 60, 100*time.Millisecond, spoilListed(false, "batch_key_025"))
+	mustReadAll(t, client, ids[0:10], 1)
+	mustReadAll(t, client, ids[10:20], 1)
+	callsOf(emu)
+	mustReadAll(t, client, ids[20:30], 1)
+	if got := callsOf(emu); got[actionDescribe] != 1 || len(got) != 1 {
+		t.Fatalf("reads answered by the account listing: expected only a DescribeApiKey of the key without a status, got %v", got)
+	}
+}
+
+// A listing answered with a null Result is a failed batch, not "no keys":
+// every read asks DescribeApiKey.
+func TestReadAPIKeyDescribesAfterANullListing(t *testing.T) {
+	t.Parallel()
+	client, emu, ids := batchClient(t, 4, 300*time.Millisecond, spoilListed(true))
+	mustReadAll(t, client, ids, 1)
+	if got := callsOf(emu); got[actionList] != 1 || got[actionDescribe] != 4 {
+		t.Fatalf("expected the null listing, then 4 DescribeApiKey, got %v", got)
+	}
+}
+
 // A key absent from a batched answer is confirmed by DescribeApiKey: keys
 // the answer left out are still read, and only a key that DescribeApiKey
 // does not find is reported missing.

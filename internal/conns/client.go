@@ -32,6 +32,9 @@ type Client struct {
 	limiters *rateLimiters
 	// reads gathers ReadAPIKey calls into shared calls (batch.go).
 	reads *readBatcher
+	// claims records the keys this client's creates made or adopted, so a
+	// create's lookup never takes another's key (apikey_claims.go).
+	claims *keyClaims
 }
 
 // New builds the client. It never calls the API.
@@ -66,6 +69,7 @@ func New(cfg Config) (*Client, error) {
 		endpoint: scheme + "://" + host,
 		creds:    cred,
 		limiters: newRateLimiters(cfg.RateLimit),
+		claims:   newKeyClaims(),
 	}
 	c.reads = newReadBatcher(c)
 	if len(cfg.AllowedAccountIDs) > 0 || len(cfg.ForbiddenAccountIDs) > 0 {
