@@ -182,13 +182,14 @@ func TestAccUsagePlan_disappears(t *testing.T) {
 			{
 				PreConfig:    env.MarkCallsNow,
 				RefreshState: true,
-				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("DescribeUsagePlan"),
-					env.UsagePlanMatchesRemote(planAddress),
-				},
 			},
 			{
-				PreConfig: func() { env.DeleteUsagePlanOutOfBand(id) },
+				PreConfig: func() {
+					// The refresh and the plan the harness runs after it:
+					// one DescribeUsagePlan each, nothing else.
+					env.AssertCalls(t, "DescribeUsagePlan", "DescribeUsagePlan")
+					env.DeleteUsagePlanOutOfBand(id)
+				},
 				Config:    cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(planAddress, plancheck.ResourceActionCreate)},
