@@ -190,7 +190,7 @@ func TestAccUsagePlan_disappears(t *testing.T) {
 					env.AssertCalls(t, "DescribeUsagePlan", "DescribeUsagePlan")
 					env.DeleteUsagePlanOutOfBand(id)
 				},
-				Config:    cfg,
+				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(planAddress, plancheck.ResourceActionCreate)},
 				},
