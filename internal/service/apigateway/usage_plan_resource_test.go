@@ -86,6 +86,10 @@ func TestAccUsagePlan_basic(t *testing.T) {
 				ResourceName:      planAddress,
 				ImportState:       true,
 				ImportStateVerify: true,
+				ImportStateCheck: func([]*terraform.InstanceState) error {
+					env.AssertCalls(t, "DescribeUsagePlan")
+					return nil
+				},
 			},
 			{
 				ResourceName:    planAddress,
