@@ -119,7 +119,8 @@ func TestDescribeUsagePlanPagesTruncatedKeys(t *testing.T) {
 					info["BindSecretIdTotalCount"], info["BindSecretIds"] = tc.total, all[:tc.listed]
 					return info, ""
 				case actionDescribePlanSecretID:
-					offset := int(req["Offset"].(float64))
+					offsetValue, _ := req["Offset"].(float64)
+					offset := int(offsetValue)
 					var list []map[string]any
 					for _, id := range all[offset:min(offset+100, len(all))] {
 						list = append(list, map[string]any{"AccessKeyId": id, "SecretName": "n", "Status": 1})
@@ -162,7 +163,8 @@ func TestUsagePlansPagesAndFilters(t *testing.T) {
 	var filters []any
 	client, fake := newFakePlanClient(t, func(_ string, _ int, req map[string]any) (any, string) {
 		filters, _ = req["Filters"].([]any)
-		offset := int(req["Offset"].(float64))
+		offsetValue, _ := req["Offset"].(float64)
+		offset := int(offsetValue)
 		var set []map[string]any
 		for i := offset; i < min(offset+100, 250); i++ {
 			set = append(set, planInfo(fmt.Sprintf("usagePlan-%04d", i), "p", time.Now()))
