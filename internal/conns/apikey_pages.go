@@ -10,63 +10,58 @@ import (
 )
 
 // APIKeys pages through DescribeApiKeysStatus, 100 keys a call, and yields
-// the keys that match all filters in the order the API lists them. A page
-// is fetched only when the consumer wants more keys than the earlier pages
-// gave, so breaking out of the loop ends the listing without another call.
-//
-// Paging by Offset is not a snapshot: a key created or deleted between two
-// pages shifts the later ones. Each page after the first therefore starts
-// one key before the previous page ended, so a key deleted meanwhile
-// cannot make the next page skip one, and keys are de-duplicated by ID, so
-// a key created meanwhile cannot be yielded twice. Paging stops at
-// TotalCount, at an empty page, or at a page that adds no new key, so a
-// service that ignores Offset or overstates TotalCount cannot make it loop.
-// An error is yielded once, with a nil key, and ends the listing.
+// the keys that match all filters in the order the API lists them, each
+// once (see offsetPages for how paging stays correct while keys come and
+// go). A page is fetched only when the consumer wants more keys than the
+// earlier pages gave. An error is yielded once, with a nil key, and ends
+// the listing.
 //
 // Each key listed passes the checks of a single read (usableKey); one that
 // fails them but names its ID (a null Status, say) is read with its own
 // DescribeApiKey, and skipped if that finds it gone.
 func (c *Client) APIKeys(ctx context.Context, filters ...ListAPIKeysFilter) iter.Seq2[*APIKey, error] {
-	return func(yield func(*APIKey, error) bool) {
-		seen := make(map[string]bool)
-		for offset := int64(0); ; {
-			page, requestID, err := c.listPage(ctx, offset, filters)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if len(page.ApiKeySet) == 0 {
-				return
-			}
-			added := 0
-			for _, k := range page.ApiKeySet {
-				if k != nil && k.AccessKeyId != nil && seen[*k.AccessKeyId] {
+	// listed is one entry of a page: its key, or the ID of a key listed
+	// unusable that its own read found gone (it still counts for paging).
+	type listed struct {
+		key    *APIKey
+		goneID string
+	}
+	fetch := func(ctx context.Context, offset int64) ([]listed, *int64, error) {
+		page, requestID, err := c.listPage(ctx, offset, filters)
+		if err != nil {
+			return nil, nil, err
+		}
+		entries := make([]listed, 0, len(page.ApiKeySet))
+		for _, k := range page.ApiKeySet {
+			key, err := usableKey(actionList, k, requestID, false)
+			if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.answeredKeyID != "" {
+				key, err = c.DescribeAPIKey(ctx, apiErr.answeredKeyID)
+				if IsNotFound(err) {
+					entries = append(entries, listed{goneID: apiErr.answeredKeyID})
 					continue
 				}
-				key, err := usableKey(actionList, k, requestID, false)
-				if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.answeredKeyID != "" {
-					key, err = c.DescribeAPIKey(ctx, apiErr.answeredKeyID)
-					if IsNotFound(err) {
-						seen[apiErr.answeredKeyID] = true
-						added++
-						continue
-					}
-				}
-				if err != nil {
-					yield(nil, err)
-					return
-				}
-				seen[key.AccessKeyID] = true
-				added++
-				if !yield(key, nil) {
-					return
-				}
 			}
-			end := offset + int64(len(page.ApiKeySet))
-			if added == 0 || page.TotalCount == nil || end >= *page.TotalCount {
+			if err != nil {
+				return nil, nil, err
+			}
+			entries = append(entries, listed{key: key})
+		}
+		return entries, page.TotalCount, nil
+	}
+	id := func(e listed) (string, error) {
+		if e.key == nil {
+			return e.goneID, nil
+		}
+		return e.key.AccessKeyID, nil
+	}
+	return func(yield func(*APIKey, error) bool) {
+		for e, err := range offsetPages(ctx, fetch, id) {
+			if err == nil && e.key == nil {
+				continue // listed, then found gone
+			}
+			if !yield(e.key, err) {
 				return
 			}
-			offset = end - 1
 		}
 	}
 }
