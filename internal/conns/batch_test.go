@@ -637,8 +637,11 @@ func TestDisableAPIKeyIfEnabledSharesReadsAtTheRateLimit(t *testing.T) {
 	wg.Wait()
 	got := emu.CallCounts()
 	t.Logf("%d deletes: %v", n, got)
-	if got[actionDisable] != n || got[actionDeleteKey] != n || got[actionDescribe] != 0 || got[actionList] > n/5 || len(got) != 3 {
-		t.Fatalf("expected %d DisableApiKey and DeleteApiKey, and at most %d DescribeApiKeysStatus, got %v", n, n/5, got)
+	// A read that a loaded machine leaves alone in its batch is a plain
+	// DescribeApiKey: count the reads of both kinds together.
+	reads := got[actionDescribe] + got[actionList]
+	if got[actionDisable] != n || got[actionDeleteKey] != n || reads > n/5 || len(got) != 2+min(got[actionDescribe], 1)+min(got[actionList], 1) {
+		t.Fatalf("expected %d DisableApiKey and DeleteApiKey, and at most %d reads, got %v", n, n/5, got)
 	}
 	if left := len(emu.Keys()); left != account-n {
 		t.Fatalf("expected %d keys left, got %d", account-n, left)

@@ -182,14 +182,16 @@ func TestMalformedCredentialsFileIsAnError(t *testing.T) {
 	named := write(filepath.Join(t.TempDir(), "creds.ini"), "[default]\nsecret_id = AKIDfile\nsecret-key = "+leaked+"\n")
 	home1 := write(filepath.Join(home, ".tencentcloud", "credentials"), "[default\nsecret_key = "+leaked+"\n")
 
+	// In this order: the named file is read before the one in the home
+	// folder, so the second case unsets the variable.
 	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", named)
-	for name, path := range map[string]string{"TENCENTCLOUD_CREDENTIALS_FILE": named, "~/.tencentcloud/credentials": home1} {
-		if name != "TENCENTCLOUD_CREDENTIALS_FILE" {
+	for _, tc := range []struct{ name, path string }{{"TENCENTCLOUD_CREDENTIALS_FILE", named}, {"~/.tencentcloud/credentials", home1}} {
+		if tc.name != "TENCENTCLOUD_CREDENTIALS_FILE" {
 			os.Unsetenv("TENCENTCLOUD_CREDENTIALS_FILE")
 		}
 		_, err := (Config{}).credential()
-		if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "malformed") || strings.Contains(err.Error(), leaked) {
-			t.Fatalf("%s malformed: got %v; want an error naming %s and not quoting it", name, err, path)
+		if err == nil || !strings.Contains(err.Error(), tc.path) || !strings.Contains(err.Error(), "malformed") || strings.Contains(err.Error(), leaked) {
+			t.Fatalf("%s malformed: got %v; want an error naming %s and not quoting it", tc.name, err, tc.path)
 		}
 	}
 
