@@ -57,7 +57,8 @@ const (
 	CodePlanKeyLimit = "LimitExceeded.AccessKeyCountInUsagePlanLimitExceeded"
 	// CodeKeyAlreadyBound: the key is already bound to the plan.
 	CodeKeyAlreadyBound = "UnsupportedOperation.UnsupportedBindApiKey"
-	// CodeAlreadyBindUsagePlan is documented for BindSecretIds too.
+	// CodeAlreadyBindUsagePlan: the key is bound to as many plans as a key
+	// can be (10).
 	CodeAlreadyBindUsagePlan = "UnsupportedOperation.AlreadyBindUsagePlan"
 	// CodeInvalidAccessKeyIDs: a key ID the service does not accept.
 	CodeInvalidAccessKeyIDs = "InvalidParameterValue.InvalidAccessKeyIds"
@@ -578,10 +579,9 @@ func (c *Client) eachAlone(ctx context.Context, ids []string, out map[string]bin
 	wg.Wait()
 }
 
-// isAlreadyBound reports whether err refuses a bind because of an existing binding.
-func isAlreadyBound(err error) bool {
-	return HasCode(err, CodeKeyAlreadyBound) || HasCode(err, CodeAlreadyBindUsagePlan)
-}
+// isAlreadyBound reports whether err refuses a bind because the key is
+// bound to the plan already.
+func isAlreadyBound(err error) bool { return HasCode(err, CodeKeyAlreadyBound) }
 
 // bindAlone binds one key with BindSecretIds calls that name it alone.
 // first, when not nil, is the error of a call that named the key alone

@@ -259,6 +259,8 @@ var attachmentHints = map[string]string{
 	conns.CodePlanKeyLimit: "A usage plan holds at most 50 API keys. Bind the key to another usage plan, or unbind keys from this one.",
 	conns.CodeKeyAlreadyBound: "The service refuses to bind this key to this usage plan; it reports the key as already bound. " +
 		"Check the key's bindings in the API Gateway console.",
+	conns.CodeAlreadyBindUsagePlan: "An API key can be bound to at most 10 usage plans. Unbind the key from another usage plan, " +
+		"or bind another key to this one.",
 	conns.CodeUsagePlanNotFound: "The usage plan does not exist (in this region). Check usage_plan_id.",
 	conns.CodeNotFound:          "The API key does not exist (in this region). Check api_key_id.",
 }
