@@ -46,13 +46,10 @@ import (
 const (
 	actionBindKeys   = "BindSecretIds"
 	actionUnbindKeys = "UnBindSecretIds"
-	actionPlanKeys   = "DescribeUsagePlanSecretIds"
 )
 
 // Error codes of bindings.
 const (
-	// CodeUsagePlanNotFound: the usage plan does not exist.
-	CodeUsagePlanNotFound = "ResourceNotFound.InvalidUsagePlan"
 	// CodePlanKeyLimit: the plan would hold more than 50 keys.
 	CodePlanKeyLimit = "LimitExceeded.AccessKeyCountInUsagePlanLimitExceeded"
 	// CodeKeyAlreadyBound: the key is already bound to the plan.
@@ -70,88 +67,6 @@ const (
 // MaxKeysPerUsagePlan is the service's quota of keys on one plan; a shared
 // BindSecretIds never names more.
 const MaxKeysPerUsagePlan = 50
-
-// IsUsagePlanNotFound reports whether err says the usage plan does not exist.
-func IsUsagePlanNotFound(err error) bool { return HasCode(err, CodeUsagePlanNotFound) }
-
-// UsagePlanKey is a key as DescribeUsagePlanSecretIds lists it.
-type UsagePlanKey struct {
-	AccessKeyID string
-	SecretName  string
-	Status      int64
-}
-
-// UsagePlanKeys lists every key bound to a plan, each once. A missing plan
-// gives an error for which IsUsagePlanNotFound is true.
-//
-// As in APIKeys, each page after the first starts one key before the
-// previous one ended (an unbind between two pages cannot make a key be
-// skipped), keys are de-duplicated, and a page that adds nothing ends it.
-func (c *Client) UsagePlanKeys(ctx context.Context, planID string) ([]UsagePlanKey, error) {
-	var out []UsagePlanKey
-	seen := map[string]bool{}
-	for offset := 0; ; {
-		page, total, err := c.planKeysPage(ctx, planID, offset)
-		if err != nil {
-			return nil, err
-		}
-		added := 0
-		for _, k := range page {
-			if !seen[k.AccessKeyID] {
-				seen[k.AccessKeyID] = true
-				out = append(out, k)
-				added++
-			}
-		}
-		end := offset + len(page)
-		if len(page) == 0 || added == 0 || end >= total {
-			return out, nil
-		}
-		offset = end - 1
-	}
-}
-
-// planKeysPage is one DescribeUsagePlanSecretIds call of up to 100 keys
-// from offset, and the plan's key count.
-func (c *Client) planKeysPage(ctx context.Context, planID string, offset int) ([]UsagePlanKey, int, error) {
-	req := apigw.NewDescribeUsagePlanSecretIdsRequest()
-	req.UsagePlanId = common.StringPtr(planID)
-	req.Limit = common.Int64Ptr(maxPageSize)
-	req.Offset = common.Int64Ptr(int64(offset))
-	page, err := call(ctx, c, op{action: actionPlanKeys, safeToRepeat: true}, func(ctx context.Context) (*apigw.UsagePlanBindSecretStatus, string, error) {
-		resp, err := c.api.DescribeUsagePlanSecretIdsWithContext(ctx, req)
-		if err != nil {
-			return nil, "", err
-		}
-		requestID := deref(resp.Response.RequestId)
-		if resp.Response.Result == nil {
-			return nil, requestID, &APIError{Action: actionPlanKeys, Code: codeEmptyResult, RequestID: requestID,
-				Message: "the API returned no list of keys", answered: true}
-		}
-		return resp.Response.Result, requestID, nil
-	})
-	if err != nil {
-		return nil, 0, err
-	}
-	keys := make([]UsagePlanKey, 0, len(page.AccessKeyList))
-	for _, k := range page.AccessKeyList {
-		if k == nil || deref(k.AccessKeyId) == "" {
-			// Without an ID the listing cannot say which keys are bound.
-			return nil, 0, &APIError{Action: actionPlanKeys, Code: codeIncompleteResult,
-				Message: "the API listed a key without an AccessKeyId", answered: true}
-		}
-		key := UsagePlanKey{AccessKeyID: deref(k.AccessKeyId), SecretName: deref(k.SecretName), Status: -1}
-		if k.Status != nil {
-			key.Status = *k.Status
-		}
-		keys = append(keys, key)
-	}
-	total := 0
-	if page.TotalCount != nil {
-		total = int(*page.TotalCount)
-	}
-	return keys, total, nil
-}
 
 // bindKeysOnce is one BindSecretIds of ids to a plan. It is not repeated
 // after a lost answer: a repeat of a bind that was carried out is refused
@@ -222,19 +137,15 @@ func (c *Client) UnbindAPIKey(ctx context.Context, planID, keyID string) error {
 	return err
 }
 
-// ReadAPIKeyBinding returns the key as the plan lists it, or nil when the
-// key is not bound to the plan (a missing key is not bound). A missing plan
-// gives an error for which IsUsagePlanNotFound is true. Reads of one plan
-// share one listing (see planKeyListings).
-func (c *Client) ReadAPIKeyBinding(ctx context.Context, planID, keyID string) (*UsagePlanKey, error) {
+// ReadAPIKeyBinding reports whether the key is bound to the plan (a missing
+// key is not). A missing plan gives an error for which IsUsagePlanNotFound
+// is true. Reads of one plan share one listing (see planKeyListings).
+func (c *Client) ReadAPIKeyBinding(ctx context.Context, planID, keyID string) (bool, error) {
 	keys, err := c.planKeys.get(ctx, planID)
 	if err != nil {
-		return nil, err
+		return false, err
 	}
-	if k, ok := keys[keyID]; ok {
-		return &k, nil
-	}
-	return nil, nil
+	return keys[keyID], nil
 }
 
 // --- shared listings of a plan's keys ----------------------------------------
@@ -259,7 +170,7 @@ type planKeyListing struct {
 	// Set before done is closed.
 	done chan struct{}
 	at   time.Time
-	keys map[string]UsagePlanKey
+	keys map[string]bool
 	err  error
 }
 
@@ -272,7 +183,7 @@ func newPlanKeyListings(c *Client) *planKeyListings {
 // flight, or from a new one that reads arriving in the next batchWindow
 // share. When a shared listing fails for another reason than a missing
 // plan, the read lists the plan on its own, with its own retries and error.
-func (l *planKeyListings) get(ctx context.Context, planID string) (map[string]UsagePlanKey, error) {
+func (l *planKeyListings) get(ctx context.Context, planID string) (map[string]bool, error) {
 	l.mu.Lock()
 	cur := l.byPlan[planID]
 	if cur == nil || cur.gen != l.gen[planID] || l.writing[planID] > 0 || cur.stale() {
@@ -285,7 +196,7 @@ func (l *planKeyListings) get(ctx context.Context, planID string) (map[string]Us
 	select {
 	case <-cur.done:
 	case <-ctx.Done():
-		return nil, &APIError{Action: actionPlanKeys, Code: "ClientError.Canceled", Message: "waiting for a shared listing: " + ctx.Err().Error(), err: ctx.Err()}
+		return nil, &APIError{Action: actionDescribePlanSecretID, Code: "ClientError.Canceled", Message: "waiting for a shared listing: " + ctx.Err().Error(), err: ctx.Err()}
 	}
 	switch {
 	case cur.err == nil:
@@ -295,11 +206,11 @@ func (l *planKeyListings) get(ctx context.Context, planID string) (map[string]Us
 	}
 	tflog.Debug(ctx, "shared listing of a usage plan's keys failed; listing it for this read", map[string]any{
 		"tencentcloud_usage_plan_id": planID, "error_code": ErrorCode(cur.err)})
-	keys, err := l.c.UsagePlanKeys(ctx, planID)
+	keys, err := l.c.UsagePlanKeyIDs(ctx, planID)
 	if err != nil {
 		return nil, err
 	}
-	return keysByID(keys), nil
+	return idSet(keys), nil
 }
 
 // stale reports whether a finished listing is too old or failed. l.mu is held.
@@ -320,8 +231,8 @@ func (l *planKeyListings) fetch(ctx context.Context, planID string, p *planKeyLi
 	ctx, cancel := context.WithTimeout(ctx, defaultSharedCallTimeout)
 	defer cancel()
 	p.at = time.Now()
-	keys, err := l.c.UsagePlanKeys(ctx, planID)
-	p.keys, p.err = keysByID(keys), err
+	keys, err := l.c.UsagePlanKeyIDs(ctx, planID)
+	p.keys, p.err = idSet(keys), err
 }
 
 // defaultSharedCallTimeout bounds a shared call whose context is none of
@@ -342,10 +253,10 @@ func (l *planKeyListings) endWrite(planID string) {
 	l.writing[planID]--
 }
 
-func keysByID(keys []UsagePlanKey) map[string]UsagePlanKey {
-	m := make(map[string]UsagePlanKey, len(keys))
-	for _, k := range keys {
-		m[k.AccessKeyID] = k
+func idSet(ids []string) map[string]bool {
+	m := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		m[id] = true
 	}
 	return m
 }
@@ -527,7 +438,7 @@ func (c *Client) settleBinds(ctx context.Context, planID string, ids []string, s
 	}
 	tflog.Debug(ctx, "a shared BindSecretIds failed; settling each key", map[string]any{
 		"tencentcloud_usage_plan_id": planID, "keys": len(ids), "error_code": ErrorCode(sharedErr)})
-	keys, err := c.UsagePlanKeys(ctx, planID)
+	keys, err := c.UsagePlanKeyIDs(ctx, planID)
 	switch {
 	case IsUsagePlanNotFound(err) || IsUsagePlanNotFound(sharedErr) && err != nil:
 		for _, id := range ids {
@@ -537,10 +448,10 @@ func (c *Client) settleBinds(ctx context.Context, planID string, ids []string, s
 	case err != nil:
 		keys = nil
 	}
-	bound := keysByID(keys)
+	bound := idSet(keys)
 	var rest []string
 	for _, id := range ids {
-		if _, ok := bound[id]; ok && err == nil {
+		if bound[id] && err == nil {
 			// Bound by the failed call, or before it: either way bound.
 			// Only a refusal (not a lost answer) says it was there before.
 			out[id] = bindOutcome{result: BindResult{Bound: true, Existed: !IsAmbiguous(sharedErr) && isAlreadyBound(sharedErr)}}
@@ -603,14 +514,14 @@ func (c *Client) bindAlone(ctx context.Context, planID, keyID string, first erro
 			return BindResult{}, err
 		}
 		lostAnswer = lostAnswer || ambiguous
-		keys, listErr := c.UsagePlanKeys(listContext(ctx), planID)
+		keys, listErr := c.UsagePlanKeyIDs(listContext(ctx), planID)
 		switch {
 		case listErr != nil && ambiguous:
 			return BindResult{Bound: true}, bindOutcomeUnknown(planID, keyID, err, listErr)
 		case listErr != nil:
 			return BindResult{}, err
 		}
-		if _, ok := keysByID(keys)[keyID]; ok {
+		if idSet(keys)[keyID] {
 			return BindResult{Bound: true, Existed: !lostAnswer}, nil
 		}
 		if !ambiguous {
@@ -657,14 +568,14 @@ func (c *Client) settleUnbinds(ctx context.Context, planID string, ids []string,
 		out[ids[0]] = bindOutcome{err: c.unbindAlone(ctx, planID, ids[0], sharedErr)}
 		return out
 	}
-	keys, err := c.UsagePlanKeys(ctx, planID)
+	keys, err := c.UsagePlanKeyIDs(ctx, planID)
 	if IsUsagePlanNotFound(err) {
 		return out // no plan, no binding: done
 	}
-	bound := keysByID(keys)
+	bound := idSet(keys)
 	var rest []string
 	for _, id := range ids {
-		if _, ok := bound[id]; ok || err != nil {
+		if bound[id] || err != nil {
 			rest = append(rest, id)
 		}
 	}
@@ -685,14 +596,14 @@ func (c *Client) unbindAlone(ctx context.Context, planID, keyID string, first er
 	if err == nil || IsNotFound(err) || IsUsagePlanNotFound(err) {
 		return nil
 	}
-	keys, listErr := c.UsagePlanKeys(listContext(ctx), planID)
+	keys, listErr := c.UsagePlanKeyIDs(listContext(ctx), planID)
 	switch {
 	case IsUsagePlanNotFound(listErr):
 		return nil
 	case listErr != nil:
 		return err
 	}
-	if _, ok := keysByID(keys)[keyID]; !ok {
+	if !idSet(keys)[keyID] {
 		return nil
 	}
 	return err

@@ -161,9 +161,9 @@ func (r *apiKeyAttachmentResource) Read(ctx context.Context, req resource.ReadRe
 	keyID, planID := state.APIKeyID.ValueString(), state.UsagePlanID.ValueString()
 	// Known before the read: the framework wants it even when the binding is gone.
 	setAttachmentIdentity(ctx, resp.Identity, keyID, planID, &resp.Diagnostics)
-	key, err := r.client.ReadAPIKeyBinding(ctx, planID, keyID)
+	bound, err := r.client.ReadAPIKeyBinding(ctx, planID, keyID)
 	switch {
-	case conns.IsUsagePlanNotFound(err), err == nil && key == nil:
+	case conns.IsUsagePlanNotFound(err), err == nil && !bound:
 		resp.State.RemoveResource(ctx)
 		return
 	case err != nil:

@@ -13,6 +13,7 @@ import (
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		newAPIKeyResource,
+		newUsagePlanResource,
 		newAPIKeyAttachmentResource,
 	}
 }
@@ -22,6 +23,7 @@ func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newAPIKeyDataSource,
 		newAPIKeysDataSource,
+		newUsagePlansDataSource,
 	}
 }
 
@@ -38,6 +40,7 @@ func EphemeralResources() []func() ephemeral.EphemeralResource {
 func ListResources() []func() list.ListResource {
 	return []func() list.ListResource{
 		newAPIKeyListResource,
+		newUsagePlanListResource,
 	}
 }
 
