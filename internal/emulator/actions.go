@@ -14,6 +14,16 @@ var actions = map[string]actionFunc{
 	"EnableApiKey":          (*Server).enableAPIKey,
 	"DisableApiKey":         (*Server).disableAPIKey,
 	"DeleteApiKey":          (*Server).deleteAPIKey,
+
+	"CreateUsagePlan":               (*Server).createUsagePlan,
+	"DescribeUsagePlan":             (*Server).describeUsagePlan,
+	"ModifyUsagePlan":               (*Server).modifyUsagePlan,
+	"DeleteUsagePlan":               (*Server).deleteUsagePlan,
+	"DescribeUsagePlansStatus":      (*Server).describeUsagePlansStatus,
+	"BindSecretIds":                 (*Server).bindSecretIDs,
+	"UnBindSecretIds":               (*Server).unbindSecretIDs,
+	"DescribeUsagePlanSecretIds":    (*Server).describeUsagePlanSecretIDs,
+	"DescribeUsagePlanEnvironments": (*Server).describeUsagePlanEnvironments,
 }
 
 // Actions returns the names of the emulated actions, sorted.
@@ -250,7 +260,7 @@ func (s *Server) deleteAPIKey(body []byte, _ *Call) (any, *apiError) {
 		return nil, keyNotFound(id)
 	case k.Enabled:
 		return nil, newError("UnsupportedOperation.InvalidStatus", "The key `%s` is enabled; disable it before deleting it.", id)
-	case k.BoundToUsagePlan:
+	case s.store.bound(k):
 		return nil, newError("UnsupportedOperation.ResourceIsInUse", "The key `%s` is bound to a usage plan; unbind it before deleting it.", id)
 	}
 	s.store.delete(id)

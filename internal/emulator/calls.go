@@ -11,6 +11,7 @@ type Call struct {
 	Action      string    `json:"Action"`      // X-TC-Action as received (even when unknown)
 	AccessKeyID string    `json:"AccessKeyId"` // from the request body if present, else from the result (CreateApiKey auto)
 	SecretName  string    `json:"SecretName"`  // from the request body if present
+	UsagePlanID string    `json:"UsagePlanId"` // from the request body if present, else from the result (CreateUsagePlan)
 	ErrorCode   string    `json:"ErrorCode"`   // "" on success; the API error code; ErrorCodeHTTP50x or ErrorCodeCanceled
 	Fault       string    `json:"Fault"`       // "" or one of the Fault* values
 	RequestID   string    `json:"RequestId"`   // the RequestId answered (or that would have been, for drops)

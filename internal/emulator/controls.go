@@ -11,6 +11,7 @@ const (
 	controlPrefix     = "/_emulator/"
 	ControlCalls      = controlPrefix + "calls"       // GET: JSON array of Call
 	ControlKeys       = controlPrefix + "keys"        // GET: JSON array of KeyView (no secrets)
+	ControlUsagePlans = controlPrefix + "usage-plans" // GET: JSON array of UsagePlan, with their bindings
 	ControlResetCalls = controlPrefix + "reset-calls" // POST: empty the call log
 )
 
@@ -32,7 +33,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		method = http.MethodPost
 	}
 	switch r.URL.Path {
-	case ControlCalls, ControlKeys, ControlResetCalls:
+	case ControlCalls, ControlKeys, ControlUsagePlans, ControlResetCalls:
 	default:
 		if s.serveOIDCControl(w, r) {
 			return
@@ -64,6 +65,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		writeJSON(w, http.StatusOK, views)
+	case ControlUsagePlans:
+		writeJSON(w, http.StatusOK, s.UsagePlans())
 	case ControlResetCalls:
 		s.ResetCalls()
 		w.WriteHeader(http.StatusNoContent)

@@ -1,5 +1,5 @@
 // Package emulator is an in-memory emulator of the TencentCloud API Gateway
-// API-key actions (API version 2018-08-08).
+// API-key and usage-plan actions (API version 2018-08-08).
 //
 // A *Server is an http.Handler that speaks the same wire protocol as
 // apigateway.tencentcloudapi.com: TC3-HMAC-SHA256 signed JSON POSTs answered
@@ -40,6 +40,8 @@ type Options struct {
 	RateLimit int              // requests per second per action; 0 => DefaultRateLimit; <0 => unlimited
 	KeyQuota  int              // max number of keys; 0 => DefaultKeyQuota
 	Now       func() time.Time // clock; nil => time.Now
+	// UsagePlanQuotas are the usage-plan limits; zero fields => the documented defaults.
+	UsagePlanQuotas UsagePlanQuotas
 }
 
 // Server is the emulator. It is safe for concurrent use.
@@ -53,6 +55,7 @@ type Server struct {
 	mu                sync.Mutex
 	store             store
 	quota             int
+	planQuotas        UsagePlanQuotas
 	rateLimit         int
 	limiters          map[string]*rate.Limiter // per action, created lazily
 	faults            Faults
@@ -87,6 +90,7 @@ func New(opts Options) *Server {
 	}
 	s.SetRateLimit(opts.RateLimit)
 	s.SetKeyQuota(opts.KeyQuota)
+	s.SetUsagePlanQuotas(opts.UsagePlanQuotas)
 	s.SetFaults(Faults{})
 	s.initSTS()
 	return s

@@ -84,12 +84,18 @@ func newRequestID() string {
 // randomAlnum returns n random letters and digits from crypto/rand, the
 // alphabet of generated key IDs and secrets.
 func randomAlnum(n int) string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+	return randomFrom("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", n)
+}
+
+// randomFrom returns n random characters of alphabet (at most 256 of them)
+// from crypto/rand.
+func randomFrom(alphabet string, n int) string {
 	out := make([]byte, n)
 	buf := make([]byte, 1)
 	for i := 0; i < n; {
 		_, _ = rand.Read(buf)
-		// Reject bytes beyond the largest multiple of 62 to avoid modulo bias.
+		// Reject bytes beyond the largest multiple of the alphabet's size to
+		// avoid modulo bias.
 		if int(buf[0]) >= 256-256%len(alphabet) {
 			continue
 		}

@@ -24,9 +24,11 @@ const (
 const (
 	// MalformedStatusString sends Status as a string ("1"): a type drift
 	// that tencentcloud-sdk-go cannot parse. A Result that is not a key
-	// (a bool) is sent as a string instead.
+	// (a bool) is sent as a string instead; a usage plan's MaxRequestNum, or
+	// the TotalCount of a listing without keys or plans, becomes a string.
 	MalformedStatusString = "status-string"
-	// MalformedStatusMissing leaves Status out of every key (parsable).
+	// MalformedStatusMissing leaves Status out of every key (parsable), or
+	// the field MalformedStatusString would spoil.
 	MalformedStatusMissing = "status-missing"
 	// MalformedTruncated cuts the last bytes off the JSON body.
 	MalformedTruncated = "truncated"
@@ -236,26 +238,36 @@ func writeMalformed(w http.ResponseWriter, requestID string, result any, kind st
 	_, _ = w.Write(body)
 }
 
-// spoilStatus changes the Status of every key in a decoded Result.
+// spoilStatus changes the Status of every key in a decoded Result (the
+// listed ones of DescribeApiKeysStatus and DescribeUsagePlanSecretIds), or
+// the MaxRequestNum of every plan, or else the TotalCount of a listing.
 func spoilStatus(result any, kind string) any {
-	spoil := func(key map[string]any) {
-		if kind == MalformedStatusMissing {
-			delete(key, "Status")
-		} else {
-			key["Status"] = fmt.Sprint(key["Status"])
+	spoil := func(obj map[string]any) {
+		for _, field := range []string{"Status", "MaxRequestNum", "TotalCount"} {
+			if _, ok := obj[field]; !ok {
+				continue
+			}
+			if kind == MalformedStatusMissing {
+				delete(obj, field)
+			} else {
+				obj[field] = fmt.Sprint(obj[field])
+			}
+			return
 		}
 	}
 	switch r := result.(type) {
 	case map[string]any:
-		if set, ok := r["ApiKeySet"].([]any); ok {
-			for _, k := range set {
-				if key, ok := k.(map[string]any); ok {
-					spoil(key)
+		for _, list := range []string{"ApiKeySet", "AccessKeyList", "UsagePlanStatusSet"} {
+			if set, ok := r[list].([]any); ok {
+				for _, item := range set {
+					if obj, ok := item.(map[string]any); ok {
+						spoil(obj)
+					}
 				}
+				return r
 			}
-		} else {
-			spoil(r)
 		}
+		spoil(r)
 		return r
 	default:
 		return fmt.Sprint(r) // a bool Result becomes a string

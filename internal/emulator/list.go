@@ -30,20 +30,12 @@ func (s *Server) describeAPIKeysStatus(body []byte, _ *Call) (any, *apiError) {
 	if e := decodeParams(body, &p); e != nil {
 		return nil, e
 	}
-	limit, offset := int64(defaultListLimit), int64(0)
-	if p.Limit != nil {
-		limit = *p.Limit
+	limit, offset, e := pageParams(p.Limit, p.Offset)
+	if e != nil {
+		return nil, e
 	}
-	if p.Offset != nil {
-		offset = *p.Offset
-	}
-	if limit < 1 || limit > maxListLimit {
-		return nil, newError("InvalidParameterValue", "The value of parameter `Limit` must be between 1 and %d, not %d.", maxListLimit, limit)
-	}
-	if offset < 0 {
-		return nil, newError("InvalidParameterValue", "The value of parameter `Offset` must not be negative, not %d.", offset)
-	}
-	match, e := compileFilters(p.Filters)
+	// The predicate runs under s.mu, in the loop below.
+	match, e := compileFilters(p.Filters, s.store.boundTo)
 	if e != nil {
 		return nil, e
 	}
@@ -67,9 +59,29 @@ func (s *Server) describeAPIKeysStatus(body []byte, _ *Call) (any, *apiError) {
 	return result, nil
 }
 
+// pageParams checks Limit and Offset of a listing (default 20 and 0; Limit
+// at most 100), as every Describe*s action of the API pages.
+func pageParams(limitP, offsetP *int64) (limit, offset int64, e *apiError) {
+	limit, offset = int64(defaultListLimit), 0
+	if limitP != nil {
+		limit = *limitP
+	}
+	if offsetP != nil {
+		offset = *offsetP
+	}
+	if limit < 1 || limit > maxListLimit {
+		return 0, 0, newError("InvalidParameterValue", "The value of parameter `Limit` must be between 1 and %d, not %d.", maxListLimit, limit)
+	}
+	if offset < 0 {
+		return 0, 0, newError("InvalidParameterValue", "The value of parameter `Offset` must not be negative, not %d.", offset)
+	}
+	return limit, offset, nil
+}
+
 // compileFilters turns Filters into one predicate: values within a filter
 // are OR-ed, filters are AND-ed, and a filter without values is ignored.
-func compileFilters(filters []*filterParam) (func(*Key) bool, *apiError) {
+// boundTo answers the NotUsagePlanId filter.
+func compileFilters(filters []*filterParam, boundTo func(keyID, planID string) bool) (func(*Key) bool, *apiError) {
 	var preds []func(*Key) bool
 	for _, f := range filters {
 		if f == nil {
@@ -79,7 +91,7 @@ func compileFilters(filters []*filterParam) (func(*Key) bool, *apiError) {
 		for _, v := range f.Values {
 			values = append(values, deref(v))
 		}
-		test, e := filterTest(deref(f.Name), values)
+		test, e := filterTest(deref(f.Name), values, boundTo)
 		if e != nil {
 			return nil, e
 		}
@@ -106,7 +118,7 @@ func compileFilters(filters []*filterParam) (func(*Key) bool, *apiError) {
 }
 
 // filterTest returns the test of one filter value against a key.
-func filterTest(name string, values []string) (func(k *Key, v string) bool, *apiError) {
+func filterTest(name string, values []string, boundTo func(keyID, planID string) bool) (func(k *Key, v string) bool, *apiError) {
 	switch name {
 	case "AccessKeyId":
 		return func(k *Key, v string) bool { return k.AccessKeyID == v }, nil
@@ -119,9 +131,9 @@ func filterTest(name string, values []string) (func(k *Key, v string) bool, *api
 			return strings.Contains(k.SecretName, v) || strings.Contains(k.AccessKeyID, v)
 		}, nil
 	case "NotUsagePlanId":
-		// The emulator records only whether a key is bound to some plan, so
-		// "not bound to plan X" is approximated by "not bound to any plan".
-		return func(k *Key, _ string) bool { return !k.BoundToUsagePlan }, nil
+		// Only real bindings count: a key marked bound (PutKey,
+		// SetKeyBoundToUsagePlan) is bound to a plan that is not v.
+		return func(k *Key, v string) bool { return !boundTo(k.AccessKeyID, v) }, nil
 	case "Status":
 		for _, v := range values {
 			if v != "0" && v != "1" {

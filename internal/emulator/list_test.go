@@ -122,6 +122,10 @@ func TestDescribeApiKeysStatusFilters(t *testing.T) {
 		e.emu.PutKey(k)
 	}
 	const a, b, g, d = "alpha_id_1", "beta_id_22", "AKIDgammaXYZ", "delta_id_4"
+	// NotUsagePlanId counts real bindings only: b and g are also marked
+	// bound (to a plan the emulator does not list), which is not these.
+	e.emu.PutUsagePlan(emulator.UsagePlan{UsagePlanID: "usagePlan-12345", UsagePlanName: "p1", AccessKeyIDs: []string{b}})
+	e.emu.PutUsagePlan(emulator.UsagePlan{UsagePlanID: "usagePlan-other", UsagePlanName: "p2", AccessKeyIDs: []string{g, d}})
 
 	tests := []struct {
 		name    string
@@ -137,7 +141,11 @@ func TestDescribeApiKeysStatusFilters(t *testing.T) {
 		{"Status enabled", []*apigw.Filter{filter("Status", "1")}, []string{a, g}},
 		{"Status disabled", []*apigw.Filter{filter("Status", "0")}, []string{b, d}},
 		{"Status either", []*apigw.Filter{filter("Status", "0", "1")}, []string{a, b, g, d}},
-		{"NotUsagePlanId", []*apigw.Filter{filter("NotUsagePlanId", "usagePlan-12345")}, []string{a, d}},
+		{"NotUsagePlanId", []*apigw.Filter{filter("NotUsagePlanId", "usagePlan-12345")}, []string{a, g, d}},
+		{"NotUsagePlanId other", []*apigw.Filter{filter("NotUsagePlanId", "usagePlan-other")}, []string{a, b}},
+		{"NotUsagePlanId unknown plan", []*apigw.Filter{filter("NotUsagePlanId", "usagePlan-nothere")}, []string{a, b, g, d}},
+		{"NotUsagePlanId values are OR-ed", []*apigw.Filter{filter("NotUsagePlanId", "usagePlan-12345", "usagePlan-other")}, []string{a, b, g, d}},
+		{"NotUsagePlanId AND-ed", []*apigw.Filter{filter("NotUsagePlanId", "usagePlan-12345"), filter("NotUsagePlanId", "usagePlan-other")}, []string{a}},
 		{"KeyWord in name", []*apigw.Filter{filter("KeyWord", "prod")}, []string{g}},
 		{"KeyWord in id", []*apigw.Filter{filter("KeyWord", "_id_")}, []string{a, b, d}},
 		{"KeyWord either", []*apigw.Filter{filter("KeyWord", "gamma", "beta")}, []string{b, g}},

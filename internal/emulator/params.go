@@ -115,12 +115,14 @@ func deref(p *string) string {
 	return *p
 }
 
-// logFields picks AccessKeyId and SecretName out of any body, for the call
-// log of calls that are rejected before their parameters are decoded.
+// logFields picks AccessKeyId, SecretName and UsagePlanId out of any body,
+// for the call log of calls that are rejected before their parameters are
+// decoded.
 func logFields(body []byte, c *Call) {
 	var p struct {
 		AccessKeyID any `json:"AccessKeyId"`
 		SecretName  any `json:"SecretName"`
+		UsagePlanID any `json:"UsagePlanId"`
 	}
 	if json.Unmarshal(body, &p) != nil {
 		return
@@ -130,5 +132,8 @@ func logFields(body []byte, c *Call) {
 	}
 	if name, ok := p.SecretName.(string); ok {
 		c.SecretName = name
+	}
+	if id, ok := p.UsagePlanID.(string); ok {
+		c.UsagePlanID = id
 	}
 }

@@ -249,3 +249,22 @@ func TestRunWebIdentity(t *testing.T) {
 		t.Errorf("token file left behind: %v", err)
 	}
 }
+
+// The usage-plan quotas have flags, defaulting to the documented limits.
+func TestParseFlagsUsagePlanQuotas(t *testing.T) {
+	t.Parallel()
+	c, err := parseFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := c.opts.UsagePlanQuotas; q.Plans != 200 || q.KeysPerPlan != 50 || q.PlansPerKey != 10 {
+		t.Errorf("default quotas = %+v", q)
+	}
+	c, err = parseFlags([]string{"-usage-plan-quota", "5", "-keys-per-usage-plan", "3", "-usage-plans-per-key", "2"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := c.opts.UsagePlanQuotas; q.Plans != 5 || q.KeysPerPlan != 3 || q.PlansPerKey != 2 {
+		t.Errorf("quotas = %+v", q)
+	}
+}
