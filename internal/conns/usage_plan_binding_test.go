@@ -388,16 +388,21 @@ func TestReadAPIKeyBindingSharesOneListing(t *testing.T) {
 
 // BenchmarkBind50Keys binds 50 keys to one plan from 10 goroutines, as
 // Terraform's default -parallelism does, and reports the BindSecretIds
-// calls: shared (BindAPIKey) and one per key (bindAlone).
+// calls: shared (BindAPIKey) and one per key (bindAlone), with the client
+// at the API's 20 calls per second and without a limit.
 func BenchmarkBind50Keys(b *testing.B) {
-	for _, mode := range []string{"shared", "alone"} {
-		b.Run(mode, func(b *testing.B) {
+	for _, bench := range []struct {
+		mode string
+		rate int
+	}{{"shared", DefaultRateLimit}, {"alone", DefaultRateLimit}, {"shared", 1000}, {"alone", 1000}} {
+		mode := bench.mode
+		b.Run(fmt.Sprintf("%s-%d-per-s", mode, bench.rate), func(b *testing.B) {
 			var calls int
 			for b.Loop() {
 				b.StopTimer()
 				emu := emulator.New(emulator.Options{RateLimit: -1, KeyQuota: 10000})
 				server := httptest.NewServer(emu)
-				client, err := New(Config{SecretID: emu.SecretID(), SecretKey: emu.SecretKey(), Endpoint: server.URL, RateLimit: 1000})
+				client, err := New(Config{SecretID: emu.SecretID(), SecretKey: emu.SecretKey(), Endpoint: server.URL, RateLimit: bench.rate})
 				if err != nil {
 					b.Fatal(err)
 				}
