@@ -106,3 +106,64 @@ func (c bindingsMatchState) CheckState(_ context.Context, req statecheck.CheckSt
 		resp.Error = fmt.Errorf("bindings in state %v, in the emulator %v", inState, remote)
 	}
 }
+
+// ExpectActionCalls checks how many calls of one action reached the
+// emulator since the last mark, whatever the other calls were.
+func (e *Env) ExpectActionCalls(action string, n int) statecheck.StateCheck {
+	return callCheck{e: e, check: func(calls []string) error {
+		if got := countOf(calls, action); got != n {
+			return fmt.Errorf("expected %d %s call(s), got %d", n, action, got)
+		}
+		return nil
+	}}
+}
+
+// ExpectActionCallsAtMost is ExpectActionCalls with an upper bound, for
+// calls that callers share when they arrive together.
+func (e *Env) ExpectActionCallsAtMost(action string, n int) statecheck.StateCheck {
+	return callCheck{e: e, check: func(calls []string) error {
+		got := countOf(calls, action)
+		e.t.Logf("%d %s call(s) since the mark", got, action)
+		if got > n {
+			return fmt.Errorf("expected at most %d %s call(s), got %d", n, action, got)
+		}
+		return nil
+	}}
+}
+
+func countOf(calls []string, action string) int {
+	n := 0
+	for _, c := range calls {
+		if c == action {
+			n++
+		}
+	}
+	return n
+}
+
+// ExpectFaultsMet checks that injected faults hit the action since the last
+// mark, so that a test of behaviour under faults did meet some.
+func (e *Env) ExpectFaultsMet(action string) statecheck.StateCheck {
+	return faultsMet{e: e, action: action}
+}
+
+type faultsMet struct {
+	e      *Env
+	action string
+}
+
+func (c faultsMet) CheckState(_ context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	if c.e.Emulator == nil {
+		return
+	}
+	n := 0
+	for _, call := range c.e.callsSinceMark() {
+		if call.Action == c.action && call.Fault != "" {
+			n++
+		}
+	}
+	c.e.t.Logf("%d %s call(s) met a fault", n, c.action)
+	if n == 0 {
+		resp.Error = fmt.Errorf("no %s call met a fault: the step proves nothing", c.action)
+	}
+}
