@@ -8,11 +8,12 @@ import (
 // Control endpoints, for people and scripts. They bypass authentication and
 // the call log; nothing under this prefix is an API path.
 const (
-	controlPrefix     = "/_emulator/"
-	ControlCalls      = controlPrefix + "calls"       // GET: JSON array of Call
-	ControlKeys       = controlPrefix + "keys"        // GET: JSON array of KeyView (no secrets)
-	ControlUsagePlans = controlPrefix + "usage-plans" // GET: JSON array of UsagePlan, with their bindings
-	ControlResetCalls = controlPrefix + "reset-calls" // POST: empty the call log
+	controlPrefix       = "/_emulator/"
+	ControlCalls        = controlPrefix + "calls"         // GET: JSON array of Call
+	ControlKeys         = controlPrefix + "keys"          // GET: JSON array of KeyView (no secrets)
+	ControlUsagePlans   = controlPrefix + "usage-plans"   // GET: JSON array of UsagePlan, with their bindings
+	ControlGatewayCalls = controlPrefix + "gateway-calls" // GET: JSON array of GatewayCall (the data plane's log)
+	ControlResetCalls   = controlPrefix + "reset-calls"   // POST: empty the call log
 )
 
 // KeyView is a key as the control endpoint lists it: everything but the
@@ -33,7 +34,7 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		method = http.MethodPost
 	}
 	switch r.URL.Path {
-	case ControlCalls, ControlKeys, ControlUsagePlans, ControlResetCalls:
+	case ControlCalls, ControlKeys, ControlUsagePlans, ControlGatewayCalls, ControlResetCalls:
 	default:
 		if s.serveOIDCControl(w, r) {
 			return
@@ -67,6 +68,8 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, views)
 	case ControlUsagePlans:
 		writeJSON(w, http.StatusOK, s.UsagePlans())
+	case ControlGatewayCalls:
+		writeJSON(w, http.StatusOK, s.GatewayCalls())
 	case ControlResetCalls:
 		s.ResetCalls()
 		w.WriteHeader(http.StatusNoContent)

@@ -66,6 +66,7 @@ type Server struct {
 	calls             []loggedCall
 	seq               uint64 // arrival counter, orders the call log
 	callsFloor        uint64 // calls that arrived at or before this seq are not logged (ResetCalls)
+	gatewayCalls      []GatewayCall
 	sts               stsState
 }
 

@@ -12,8 +12,9 @@ import (
 // maxBodyBytes is the service's request size limit.
 const maxBodyBytes = 10 << 20
 
-// ServeHTTP serves the API on "/" and the control endpoints under
-// /_emulator/.
+// ServeHTTP serves the API on "/", the control endpoints under /_emulator/,
+// and the data plane (an API with key-pair authentication) under /release/,
+// /prepub/ and /test/.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// r.URL.Path is "/" also for absolute-form request URIs, which is how a
 	// client configured to use the emulator as its HTTP proxy sends.
@@ -23,6 +24,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/":
 		s.serveAPI(w, r)
 	default:
+		if env, ok := isGatewayPath(r.URL.Path); ok {
+			s.serveGateway(w, r, env)
+			return
+		}
 		http.NotFound(w, r)
 	}
 }

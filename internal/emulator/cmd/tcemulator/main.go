@@ -10,6 +10,12 @@
 // With -web-identity-token-file it writes an OIDC token signed by its
 // in-process issuer to that file (and rewrites it, as CI runners do), and
 // prints the export lines of a web identity run instead of the keys.
+//
+// The call-gateway subcommand makes one call of the emulator's data plane
+// (an API with key-pair authentication) signed with a key, prints the
+// status and the reason, and fails unless the status is the expected one:
+//
+//	TCEMULATOR_KEY_SECRET=... tcemulator call-gateway -url "$TCEMULATOR_GATEWAY_URL" -id AKID... -expect 200
 package main
 
 import (
@@ -144,8 +150,12 @@ func splitList(s string) []string {
 	return out
 }
 
-// run serves until ctx is done, then shuts down gracefully.
+// run serves until ctx is done, then shuts down gracefully; or, with the
+// call-gateway subcommand, makes one signed call of the emulator's gateway.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "call-gateway" {
+		return callGateway(ctx, args[1:], stdout, stderr)
+	}
 	c, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
@@ -170,6 +180,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "# TencentCloud API Gateway emulator (API %s) listening on %s\n", emulator.APIVersion, endpoint)
 	fmt.Fprintf(stdout, "export TENCENTCLOUD_APIGATEWAY_ENDPOINT=%s\n", shellQuote(endpoint))
 	fmt.Fprintf(stdout, "export TENCENTCLOUD_STS_ENDPOINT=%s\n", shellQuote(endpoint))
+	fmt.Fprintf(stdout, "# Key-pair authenticated API (data plane): any path under %s%s; call it with: tcemulator call-gateway -url ... -id ...\n",
+		endpoint, emulator.GatewayPath)
+	fmt.Fprintf(stdout, "export TCEMULATOR_GATEWAY_URL=%s\n", shellQuote(endpoint+emulator.GatewayPath))
 	if c.tokenFile != "" {
 		fmt.Fprintf(stdout, "# Web identity: no SecretId or SecretKey; the OIDC token in %s is rewritten every %s.\n", c.tokenFile, c.tokenTTL/2)
 		fmt.Fprintf(stdout, "export TENCENTCLOUD_ASSUME_ROLE_WEB_IDENTITY_TOKEN_FILE=%s\n", shellQuote(c.tokenFile))
@@ -276,4 +289,85 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// defaultSecretEnv names the environment variable call-gateway reads the
+// key's secret from. There is no flag for the secret itself: a command line
+// is visible to every user of the machine.
+const defaultSecretEnv = "TCEMULATOR_KEY_SECRET"
+
+// errUnexpectedStatus is the failure of a call answered with another status
+// than -expect.
+var errUnexpectedStatus = errors.New("unexpected status")
+
+// callGateway is the call-gateway subcommand.
+func callGateway(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("tcemulator call-gateway", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var url, id, secretEnv, secretFile string
+	var expect int
+	var timeout time.Duration
+	fs.StringVar(&url, "url", os.Getenv("TCEMULATOR_GATEWAY_URL"), "`URL` of the gateway: the emulator's endpoint + "+emulator.GatewayPath+" + any path (default $TCEMULATOR_GATEWAY_URL)")
+	fs.StringVar(&id, "id", "", "AccessKeyId to sign with; empty sends the call unsigned")
+	fs.StringVar(&secretEnv, "secret-env", defaultSecretEnv, "`name` of the environment variable holding the key's secret")
+	fs.StringVar(&secretFile, "secret-file", "", "read the key's secret from this `file` instead (- for standard input)")
+	fs.IntVar(&expect, "expect", http.StatusOK, "the HTTP `status` that counts as success")
+	fs.DurationVar(&timeout, "timeout", 10*time.Second, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if url == "" {
+		return errors.New("call-gateway: -url is required (or set TCEMULATOR_GATEWAY_URL)")
+	}
+	secret := ""
+	if id != "" {
+		var err error
+		if secret, err = readSecret(secretEnv, secretFile); err != nil {
+			return fmt.Errorf("call-gateway: %w", err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	status, reason, err := emulator.CallGateway(ctx, url, id, secret)
+	if err != nil {
+		return fmt.Errorf("call-gateway: %w", err)
+	}
+	fmt.Fprintf(stdout, "%d %s\n", status, reason)
+	if status != expect {
+		return fmt.Errorf("call-gateway: %w: got %d %s, want %d", errUnexpectedStatus, status, reason, expect)
+	}
+	return nil
+}
+
+// readSecret reads the secret from the file (- is standard input) or, when
+// none is given, the environment variable.
+func readSecret(envName, file string) (string, error) {
+	if file == "" {
+		secret := os.Getenv(envName)
+		if secret == "" {
+			return "", fmt.Errorf("the key's secret is missing: set %s, or use -secret-file", envName)
+		}
+		return secret, nil
+	}
+	var b []byte
+	var err error
+	if file == "-" {
+		b, err = io.ReadAll(io.LimitReader(os.Stdin, 4096))
+	} else {
+		b, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return "", err
+	}
+	secret := strings.TrimSpace(string(b))
+	if secret == "" {
+		return "", fmt.Errorf("the secret file %s is empty", file)
+	}
+	return secret, nil
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,6 +85,7 @@ func TestRunServesUntilCanceled(t *testing.T) {
 	for _, want := range []string{
 		"listening on " + endpoint + "\n",
 		"export TENCENTCLOUD_APIGATEWAY_ENDPOINT=" + endpoint + "\n",
+		"export TCEMULATOR_GATEWAY_URL=" + endpoint + emulator.GatewayPath + "\n",
 		"export TENCENTCLOUD_SECRET_ID=AKIDcmdTest\n",
 		"export TENCENTCLOUD_SECRET_KEY=cmdKey\n",
 		"export TENCENTCLOUD_SECURITY_TOKEN='tok en'\n",
@@ -266,5 +268,61 @@ func TestParseFlagsUsagePlanQuotas(t *testing.T) {
 	}
 	if q := c.opts.UsagePlanQuotas; q.Plans != 5 || q.KeysPerPlan != 3 || q.PlansPerKey != 2 {
 		t.Errorf("quotas = %+v", q)
+	}
+}
+
+// call-gateway makes one signed call of the data plane, prints the status and
+// the reason, and fails unless the status is the expected one. Not parallel:
+// it sets an environment variable.
+func TestCallGateway(t *testing.T) {
+	emu := emulator.New(emulator.Options{})
+	ts := httptest.NewServer(emu)
+	defer ts.Close()
+	emu.PutKey(emulator.Key{AccessKeyID: "gw_key", AccessKeySecret: "gw_secret_0123", SecretName: "gw", Enabled: true})
+	plan := emu.PutUsagePlan(emulator.UsagePlan{UsagePlanName: "callers", AccessKeyIDs: []string{"gw_key"}}).UsagePlanID
+	secretFile := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(secretFile, []byte("gw_secret_0123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url := ts.URL + emulator.GatewayPath + "hello"
+	call := func(args ...string) (string, error) {
+		t.Helper()
+		var stdout bytes.Buffer
+		err := run(context.Background(), append([]string{"call-gateway", "-url", url}, args...), &stdout, io.Discard)
+		return stdout.String(), err
+	}
+
+	out, err := call("-id", "gw_key", "-secret-file", secretFile)
+	if err != nil || out != "200 ok\n" {
+		t.Fatalf("bound key: %q, %v", out, err)
+	}
+	emu.SetKeyEnabled("gw_key", false)
+	out, err = call("-id", "gw_key", "-secret-file", secretFile)
+	if !errors.Is(err, errUnexpectedStatus) || out != "403 key-disabled\n" {
+		t.Fatalf("disabled key: %q, %v", out, err)
+	}
+	if out, err = call("-id", "gw_key", "-secret-file", secretFile, "-expect", "403"); err != nil || out != "403 key-disabled\n" {
+		t.Fatalf("disabled key, -expect 403: %q, %v", out, err)
+	}
+	emu.SetKeyEnabled("gw_key", true)
+	emu.UnbindKey(plan, "gw_key")
+	if out, err = call("-id", "gw_key", "-secret-file", secretFile, "-expect", "403"); err != nil || out != "403 key-not-bound\n" {
+		t.Fatalf("unbound key: %q, %v", out, err)
+	}
+	if out, err = call("-expect", "401"); err != nil || out != "401 unsigned\n" {
+		t.Fatalf("unsigned: %q, %v", out, err)
+	}
+
+	// The secret from the environment; the wrong one is refused.
+	t.Setenv(defaultSecretEnv, "not_the_secret")
+	if out, err = call("-id", "gw_key", "-expect", "401"); err != nil || out != "401 bad-signature\n" {
+		t.Fatalf("secret from the environment: %q, %v", out, err)
+	}
+	t.Setenv(defaultSecretEnv, "")
+	if _, err = call("-id", "gw_key"); err == nil || strings.Contains(err.Error(), "gw_secret") {
+		t.Fatalf("no secret: %v", err)
+	}
+	if err := run(context.Background(), []string{"call-gateway", "-url", url, "extra"}, io.Discard, io.Discard); err == nil {
+		t.Fatal("call-gateway accepted an extra argument")
 	}
 }
