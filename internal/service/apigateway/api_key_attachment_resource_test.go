@@ -442,3 +442,73 @@ func TestAccAPIKeyAttachment_badInput(t *testing.T) {
 	})
 	env.AssertNoCalls(t)
 }
+
+// dataPlaneConfig is a usage plan and a key of the given status, bound to
+// the plan when bound is true.
+func dataPlaneConfig(name, status string, bound bool) string {
+	cfg := fmt.Sprintf(`
+resource "tencentcloud_api_gateway_usage_plan" "test" {
+  usage_plan_name = %[1]q
+}
+
+resource "tencentcloud_api_gateway_api_key" "test" {
+  secret_name = %[1]q
+  status      = %[2]q
+}
+`, name, status)
+	if bound {
+		cfg += `
+resource "tencentcloud_api_gateway_api_key_attachment" "test" {
+  api_key_id    = tencentcloud_api_gateway_api_key.test.id
+  usage_plan_id = tencentcloud_api_gateway_usage_plan.test.id
+}
+`
+	}
+	return cfg
+}
+
+// A caller of an API with key-pair authentication (the emulator's gateway)
+// passes only while its key is bound and on: bound and on, 200; unbound
+// out of band, 403 until the apply binds it again; the binding removed from
+// the configuration, 403; bound again but off, 403; on again, 200.
+func TestAccAPIKeyAttachment_dataPlane(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "the emulator plays the gateway")
+	name := acctest.RandomName()
+	var keyID, secret, planID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyAttachments(env),
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(dataPlaneConfig(name, "on", true)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectGatewayAnswer(testAddress, 200, emulator.GatewayOK),
+					acctest.CaptureAttribute(testAddress, "id", &keyID),
+					acctest.CaptureAttribute(testAddress, "access_key_secret", &secret),
+					acctest.CaptureAttribute(attachmentAddress, "usage_plan_id", &planID),
+				},
+			},
+			{
+				PreConfig: func() {
+					env.UnbindOutOfBand(keyID, planID)
+					env.ExpectGatewayAnswerNow(keyID, secret, 403, emulator.GatewayKeyNotBound)
+				},
+				Config:            env.Config(dataPlaneConfig(name, "on", true)),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectGatewayAnswer(testAddress, 200, emulator.GatewayOK)},
+			},
+			{
+				Config:            env.Config(dataPlaneConfig(name, "on", false)),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectGatewayAnswer(testAddress, 403, emulator.GatewayKeyNotBound)},
+			},
+			{
+				Config:            env.Config(dataPlaneConfig(name, "off", true)),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectGatewayAnswer(testAddress, 403, emulator.GatewayKeyDisabled)},
+			},
+			{
+				Config:            env.Config(dataPlaneConfig(name, "on", true)),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectGatewayAnswer(testAddress, 200, emulator.GatewayOK)},
+			},
+		},
+	})
+}
