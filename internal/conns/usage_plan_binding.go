@@ -33,9 +33,10 @@ import (
 //     back, and while the plan's previous call is in flight, into one call
 //     with all their AccessKeyIds.
 //
-// Safety: a shared call answers for all its keys or for none. When it fails
-// (a lost answer, a server error after the commit, or a refusal caused by
-// one key such as a missing key or the plan's quota), nothing is assumed:
+// Safety: a shared call's answer is taken for all its keys only when it is
+// a success. When it fails (a lost answer, a server error after the commit,
+// or a refusal caused by one key such as a missing key or the plan's
+// quota, which may or may not have bound the others), nothing is assumed:
 // the plan's bindings are listed, and each key that is not bound (or, for
 // an unbind, still bound) is sent again on its own, so that each attachment
 // gets its own true outcome and error. A key is reported bound only when a
@@ -57,8 +58,6 @@ const (
 	// CodeAlreadyBindUsagePlan: the key is bound to as many plans as a key
 	// can be (10).
 	CodeAlreadyBindUsagePlan = "UnsupportedOperation.AlreadyBindUsagePlan"
-	// CodeInvalidAccessKeyIDs: a key ID the service does not accept.
-	CodeInvalidAccessKeyIDs = "InvalidParameterValue.InvalidAccessKeyIds"
 	// CodeBindOutcomeUnknown: a bind whose outcome was unclear, and the
 	// plan's bindings could not be listed to settle it.
 	CodeBindOutcomeUnknown = "ClientError.BindOutcomeUnknown"
