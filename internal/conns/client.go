@@ -35,6 +35,12 @@ type Client struct {
 	// claims records the keys this client's creates made or adopted, so a
 	// create's lookup never takes another's key (apikey_claims.go).
 	claims *keyClaims
+
+	// planKeys, binds and unbinds share the calls of one usage plan's
+	// bindings (usage_plan_binding.go).
+	planKeys *planKeyListings
+	binds    *bindingBatcher
+	unbinds  *bindingBatcher
 }
 
 // New builds the client. It never calls the API.
@@ -72,6 +78,8 @@ func New(cfg Config) (*Client, error) {
 		claims:   newKeyClaims(),
 	}
 	c.reads = newReadBatcher(c)
+	c.planKeys = newPlanKeyListings(c)
+	c.binds, c.unbinds = newBindBatcher(c), newUnbindBatcher(c)
 	if len(cfg.AllowedAccountIDs) > 0 || len(cfg.ForbiddenAccountIDs) > 0 {
 		identity, err := newSTSClient(cfg, cred, region)
 		if err != nil {

@@ -306,9 +306,15 @@ func (c *Client) UsagePlanKeyIDs(ctx context.Context, planID string) ([]string, 
 			if err != nil {
 				return nil, "", err
 			}
-			return resp.Response.Result, deref(resp.Response.RequestId), nil
+			requestID := deref(resp.Response.RequestId)
+			if resp.Response.Result == nil {
+				// Not "no keys": a binding's Read would take that as unbound.
+				return nil, requestID, &APIError{Action: actionDescribePlanSecretID, Code: codeEmptyResult, RequestID: requestID,
+					Message: "the API returned no list of bound keys", answered: true}
+			}
+			return resp.Response.Result, requestID, nil
 		})
-		if err != nil || page == nil {
+		if err != nil {
 			return nil, nil, err
 		}
 		ids := make([]string, 0, len(page.AccessKeyList))
