@@ -3,7 +3,9 @@ package apigateway_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -12,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
 )
 
 const (
@@ -269,4 +272,180 @@ func activeIsMoreRecentlyModified(env *acctest.Env, pair *rotationPair) stateche
 		}
 		return nil
 	})
+}
+
+// callerCountAt is a plan check that records how many calls the caller has
+// made, so that callerCalledSince can show it called during the apply.
+func callerCountAt(caller *acctest.GatewayCaller, n *int) plancheck.PlanCheck {
+	return planCheckFunc(func() error { *n, _ = caller.Counts(); return nil })
+}
+
+// callerCalledSince checks that the caller made calls since the count n
+// was taken: it was calling while Terraform applied.
+func callerCalledSince(caller *acctest.GatewayCaller, n *int) statecheck.StateCheck {
+	return stateCheckFunc(func() error {
+		if calls, _ := caller.Counts(); calls <= *n {
+			return fmt.Errorf("the caller made no call during the apply (%d calls before, %d after)", *n, calls)
+		}
+		return nil
+	})
+}
+
+type planCheckFunc func() error
+
+func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = f()
+}
+
+// TestAccAPIKeyRotation_gatewayProof is the proof at the gateway: a caller
+// signs calls to the emulator's API (both keys bound to a usage plan) from
+// a goroutine while the configuration rotates three times. After each
+// apply it first calls once more with the pair it held through the apply,
+// then takes the new active pair from the rotation's state, as a deployment
+// reads the apply's outputs. Required: no refused call at all; both keys
+// pass right after each rotation; exactly one UpdateApiKey per rotation
+// and no key created or deleted.
+func TestAccAPIKeyRotation_gatewayProof(t *testing.T) {
+	env := acctest.New(t)
+	caller := env.StartGatewayCaller(t) // skips without the emulator
+	name := acctest.RandomName()
+	var pair rotationPair
+	var standbySecret string
+	var callsBefore int
+	rotation := func(n string) resource.TestStep {
+		return resource.TestStep{
+			Config: env.Config(rotationConfig(name, true, triggers(n))),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rotationAddress, plancheck.ResourceActionUpdate),
+					env.MarkCalls(),
+					callerCountAt(caller, &callsBefore),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				// The pair held through the apply (now the previous key) still passes...
+				caller.ExpectHeldPair(http.StatusOK),
+				// ...and so does the new active pair.
+				env.ExpectPairPasses(rotationAddress, "active_access_key_id", "active_access_key_secret"),
+				callerCalledSince(caller, &callsBefore),
+				env.ExpectCallCounts(map[string]int{"DescribeApiKeysStatus": 1, "UpdateApiKey": 1}),
+				rotatedFrom(env, &pair, &standbySecret),
+				env.ExpectRemoteKeyCount(2),
+				caller.TakePair(rotationAddress, "active_access_key_id", "active_access_key_secret"),
+			},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyAttachments(env),
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(rotationConfig(name, true, triggers("1"))),
+				ConfigStateChecks: append(pair.capture(),
+					env.ExpectGatewayAnswer(blueAddress, http.StatusOK, emulator.GatewayOK),
+					env.ExpectGatewayAnswer(greenAddress, http.StatusOK, emulator.GatewayOK),
+					stateCheckFunc(func() error {
+						previous, err := env.RemoteKey(pair.previous)
+						if err != nil || previous == nil {
+							return fmt.Errorf("reading key %s: %v", pair.previous, err)
+						}
+						standbySecret = previous.AccessKeySecret
+						return nil
+					}),
+					caller.TakePair(rotationAddress, "active_access_key_id", "active_access_key_secret"),
+				),
+			},
+			rotation("2"),
+			rotation("3"),
+			withCheck(rotation("4"), stopCaller(caller)),
+		},
+	})
+	calls, refused := caller.Counts()
+	t.Logf("gateway caller over three alternating rotations: %d calls, %d refused", calls, refused)
+	if refused != 0 {
+		t.Errorf("%d of %d calls were refused: %v", refused, calls, caller.Refusals())
+	}
+}
+
+// inPlaceContrastConfig is one auto key bound to a usage plan and rotated
+// in place by its own rotation_triggers.
+func inPlaceContrastConfig(name, n string) string {
+	return fmt.Sprintf(`
+resource "tencentcloud_api_gateway_usage_plan" "test" {
+  usage_plan_name = %[1]q
+}
+
+resource "tencentcloud_api_gateway_api_key" "test" {
+  secret_name = %[1]q
+%[2]s
+}
+
+resource "tencentcloud_api_gateway_api_key_attachment" "test" {
+  api_key_id    = tencentcloud_api_gateway_api_key.test.id
+  usage_plan_id = tencentcloud_api_gateway_usage_plan.test.id
+}
+`, name, triggers(n))
+}
+
+// TestAccAPIKeyRotation_inPlaceContrast is the same caller and the same three
+// rotations with one key rotated in place (the key's own rotation_triggers):
+// right after each apply, the pair the caller held is refused (401
+// bad-signature) until it takes the new secret. This is what the
+// alternating rotation removes.
+func TestAccAPIKeyRotation_inPlaceContrast(t *testing.T) {
+	env := acctest.New(t)
+	caller := env.StartGatewayCaller(t) // skips without the emulator
+	name := acctest.RandomName()
+	var callsBefore int
+	rotation := func(n string) resource.TestStep {
+		return resource.TestStep{
+			Config: env.Config(inPlaceContrastConfig(name, n)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{env.MarkCalls(), callerCountAt(caller, &callsBefore)},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				caller.ExpectHeldPair(http.StatusUnauthorized),
+				callerCalledSince(caller, &callsBefore),
+				env.ExpectCalls("UpdateApiKey"),
+				caller.TakePair(testAddress, "access_key_id", "access_key_secret"),
+				caller.ExpectHeldPair(http.StatusOK),
+			},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyAttachments(env),
+		Steps: []resource.TestStep{
+			{
+				Config:            env.Config(inPlaceContrastConfig(name, "1")),
+				ConfigStateChecks: []statecheck.StateCheck{caller.TakePair(testAddress, "access_key_id", "access_key_secret")},
+			},
+			rotation("2"),
+			rotation("3"),
+			withCheck(rotation("4"), stopCaller(caller)),
+		},
+	})
+	calls, refused := caller.Counts()
+	t.Logf("gateway caller over three in-place rotations: %d calls, %d refused (3 of them the calls right after each apply)", calls, refused)
+	if refused < 3 {
+		t.Errorf("expected at least the 3 calls right after each apply to be refused, got %d of %d refused", refused, calls)
+	}
+	for _, r := range caller.Refusals() {
+		if !strings.Contains(r, emulator.GatewayBadSignature) {
+			t.Errorf("a refusal other than a rotated secret's: %s", r)
+		}
+	}
+}
+
+// stopCaller stops the caller's calls: before the destroy that ends the
+// test, which would refuse them.
+func stopCaller(caller *acctest.GatewayCaller) statecheck.StateCheck {
+	return stateCheckFunc(func() error { caller.Stop(); return nil })
+}
+
+// withCheck adds state checks to a step.
+func withCheck(step resource.TestStep, checks ...statecheck.StateCheck) resource.TestStep {
+	step.ConfigStateChecks = append(step.ConfigStateChecks, checks...)
+	return step
 }
