@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -448,4 +449,130 @@ func stopCaller(caller *acctest.GatewayCaller) statecheck.StateCheck {
 func withCheck(step resource.TestStep, checks ...statecheck.StateCheck) resource.TestStep {
 	step.ConfigStateChecks = append(step.ConfigStateChecks, checks...)
 	return step
+}
+
+// rotationWithTimeoutConfig is rotationConfig with a short update timeout,
+// so that a rotation whose UpdateApiKey keeps failing gives up quickly.
+func rotationWithTimeoutConfig(name, n string) string {
+	return rotationKeysConfig(name, true) + fmt.Sprintf(`
+resource "tencentcloud_api_gateway_api_key_rotation" "test" {
+  access_key_ids = [tencentcloud_api_gateway_api_key.blue.id, tencentcloud_api_gateway_api_key.green.id]
+%s
+
+  timeouts {
+    update = "3s"
+  }
+}
+`, triggers(n))
+}
+
+// TestAccAPIKeyRotation_failureHalfWay: the rotation's UpdateApiKey fails
+// (the emulator's faults): first refused every time (transient errors,
+// not performed), then carried out but answered with a server error (so
+// the outcome is unclear). Each time the apply fails with an error that
+// says what state the keys are in; the active key keeps its secret and its
+// callers keep passing; state is unchanged, so the next plan still wants
+// the rotation. Without faults the next apply rotates, with one
+// UpdateApiKey; and an unusable answer (Result null) is carried out, so the
+// key is read again for its new secret.
+func TestAccAPIKeyRotation_failureHalfWay(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "the test injects faults into UpdateApiKey")
+	name := acctest.RandomName()
+	var pair rotationPair
+	var standbySecret string
+	// checkUnchanged runs before the step after a failure: the active key
+	// and the standby are as they were, and the active pair passes.
+	checkUnchanged := func(standbyMayHaveChanged bool) {
+		t.Helper()
+		env.Emulator.SetFaults(emulator.Faults{})
+		env.ExpectGatewayAnswerNow(pair.active, pair.secret, http.StatusOK, emulator.GatewayOK)
+		if key, err := env.RemoteKey(pair.active); err != nil || key == nil || key.AccessKeySecret != pair.secret {
+			t.Errorf("the active key %s lost the secret its callers hold (err: %v)", pair.active, err)
+		}
+		standby, err := env.RemoteKey(pair.previous)
+		if err != nil || standby == nil {
+			t.Fatalf("reading key %s: %v", pair.previous, err)
+		}
+		if !standbyMayHaveChanged && standby.AccessKeySecret != standbySecret {
+			t.Errorf("key %s got a new secret although every UpdateApiKey was refused", pair.previous)
+		}
+		standbySecret = standby.AccessKeySecret
+	}
+	const stateText = "is still the active key and keeps its secret, so callers that hold it keep working; " +
+		"active_access_key_id still names it. API key"
+	// After a failure, state is as it was: the plan still makes the same
+	// key active.
+	sameRotationPlanned := resource.ConfigPlanChecks{
+		PreApply: []plancheck.PlanCheck{
+			planValueFrom(rotationAddress, "active_access_key_id", &pair.previous),
+			planValueFrom(rotationAddress, "previous_access_key_id", &pair.active),
+			env.MarkCalls(),
+		},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             checkDestroyAttachments(env),
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(rotationWithTimeoutConfig(name, "1")),
+				ConfigStateChecks: append(pair.capture(), stateCheckFunc(func() error {
+					previous, err := env.RemoteKey(pair.previous)
+					if err != nil || previous == nil {
+						return fmt.Errorf("reading key %s: %v", pair.previous, err)
+					}
+					standbySecret = previous.AccessKeySecret
+					return nil
+				})),
+			},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults(emulator.Faults{Seed: 1, TransientRate: 1, Actions: []string{"UpdateApiKey"}})
+				},
+				Config:      env.Config(rotationWithTimeoutConfig(name, "2")),
+				ExpectError: keyStateError(stateText, "the key this rotation was to make active, was not changed"),
+			},
+			{
+				PreConfig: func() {
+					checkUnchanged(false)
+					env.Emulator.SetFaults(emulator.Faults{Seed: 1, CommitErrorRate: 1, Actions: []string{"UpdateApiKey"}})
+				},
+				Config:           env.Config(rotationWithTimeoutConfig(name, "2")),
+				ConfigPlanChecks: sameRotationPlanned,
+				ExpectError:      keyStateError(stateText, "the key this rotation was to make active, was given a new secret although UpdateApiKey reported a failure"),
+			},
+			{
+				// No faults: the rotation goes through, one UpdateApiKey.
+				PreConfig:        func() { checkUnchanged(true) },
+				Config:           env.Config(rotationWithTimeoutConfig(name, "2")),
+				ConfigPlanChecks: sameRotationPlanned,
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCallCounts(map[string]int{"DescribeApiKeysStatus": 1, "UpdateApiKey": 1}),
+					rotatedFrom(env, &pair, &standbySecret),
+				},
+			},
+			{
+				// UpdateApiKey answers Result null: carried out, so the key is
+				// read again (DescribeApiKey) and its new secret stored.
+				PreConfig: func() {
+					env.Emulator.SetFaults(emulator.Faults{Seed: 1, NullResultRate: 1, Actions: []string{"UpdateApiKey"}})
+				},
+				Config: env.Config(rotationWithTimeoutConfig(name, "3")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCallCounts(map[string]int{"DescribeApiKeysStatus": 1, "UpdateApiKey": 1, "DescribeApiKey": 1}),
+					rotatedFrom(env, &pair, &standbySecret),
+					env.ExpectPairPasses(rotationAddress, "active_access_key_id", "active_access_key_secret"),
+				},
+			},
+		},
+	})
+}
+
+// keyStateError matches the words of before, a key ID and a comma, then the
+// words of after, whatever line breaks the CLI puts between them.
+func keyStateError(before, after string) *regexp.Regexp {
+	return regexp.MustCompile(acctest.WordsRegexp(before).String() + `\s+[A-Za-z0-9_]+,\s+` + acctest.WordsRegexp(after).String())
 }
