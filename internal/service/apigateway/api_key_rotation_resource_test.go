@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
 )
 
@@ -575,4 +577,198 @@ func TestAccAPIKeyRotation_failureHalfWay(t *testing.T) {
 // words of after, whatever line breaks the CLI puts between them.
 func keyStateError(before, after string) *regexp.Regexp {
 	return regexp.MustCompile(acctest.WordsRegexp(before).String() + `\s+[A-Za-z0-9_]+,\s+` + acctest.WordsRegexp(after).String())
+}
+
+// literalRotationConfig is a rotation of keys given by literal IDs (an HCL
+// list), with the given rotation_triggers line.
+func literalRotationConfig(ids []string, triggerLine string) string {
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = fmt.Sprintf("%q", id)
+	}
+	return fmt.Sprintf(`
+resource "tencentcloud_api_gateway_api_key_rotation" "test" {
+  access_key_ids = [%s]
+%s
+}
+`, strings.Join(quoted, ", "), triggerLine)
+}
+
+// assertNoWrites fails the test when anything but reads reached the emulator.
+func assertNoWrites(t *testing.T, env *acctest.Env) {
+	t.Helper()
+	for _, action := range callLog(env) {
+		if !strings.HasPrefix(action, "Describe") {
+			t.Fatalf("%s was called, but the plan had to fail before any write (calls: %v)", action, callLog(env))
+		}
+	}
+}
+
+// TestAccAPIKeyRotation_badInput: not exactly two keys, the same key twice,
+// a key that does not exist and a manual key are each an error at plan
+// time, before any write.
+func TestAccAPIKeyRotation_badInput(t *testing.T) {
+	cases := map[string]struct {
+		ids     func(t *testing.T, env *acctest.Env) []string
+		message string
+	}{
+		"one key": {
+			ids:     func(*testing.T, *acctest.Env) []string { return []string{"tfacc_one_key"} },
+			message: "list must contain at least 2 elements and at most 2 elements, got: 1",
+		},
+		"three keys": {
+			ids:     func(*testing.T, *acctest.Env) []string { return []string{"tfacc_key_a", "tfacc_key_b", "tfacc_key_c"} },
+			message: "list must contain at least 2 elements and at most 2 elements, got: 3",
+		},
+		"the same key twice": {
+			ids:     func(*testing.T, *acctest.Env) []string { return []string{"tfacc_key_a", "tfacc_key_a"} },
+			message: "This attribute contains duplicate values of: \"tfacc_key_a\"",
+		},
+		"a key that does not exist": {
+			ids: func(t *testing.T, env *acctest.Env) []string {
+				key := keyOutOfBand(t, env, conns.CreateAPIKeyInput{SecretName: acctest.RandomName(), AccessKeyType: conns.KeyTypeAuto})
+				return []string{key.AccessKeyID, "tfacc_no_such_key"}
+			},
+			message: `API key "tfacc_no_such_key" does not exist.`,
+		},
+		"a manual key": {
+			ids: func(t *testing.T, env *acctest.Env) []string {
+				key := keyOutOfBand(t, env, conns.CreateAPIKeyInput{SecretName: acctest.RandomName(), AccessKeyType: conns.KeyTypeAuto})
+				manual := keyOutOfBand(t, env, conns.CreateAPIKeyInput{SecretName: acctest.RandomName(), AccessKeyType: conns.KeyTypeManual,
+					AccessKeyID: acctest.RandomManualKeyID(), AccessKeySecret: acctest.RandomManualKeySecret()})
+				return []string{manual.AccessKeyID, key.AccessKeyID}
+			},
+			message: "is a manual key. A rotation alternates between two auto keys",
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := acctest.New(t)
+			ids := tc.ids(t, env)
+			if env.Emulator != nil {
+				env.Emulator.ResetCalls()
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.Config(literalRotationConfig(ids, triggers("1"))),
+					PlanOnly:    true,
+					ExpectError: acctest.WordsRegexp(tc.message),
+				}},
+			})
+			assertNoWrites(t, env)
+		})
+	}
+}
+
+// rotationImportBlock imports the rotation by ID or by identity.
+func rotationImportBlock(ids []string, byIdentity bool) string {
+	if byIdentity {
+		return fmt.Sprintf(`
+import {
+  to = %s
+  identity = {
+    access_key_ids = [%q, %q]
+  }
+}
+`, rotationAddress, ids[0], ids[1])
+	}
+	return fmt.Sprintf(`
+import {
+  to = %s
+  id = %q
+}
+`, rotationAddress, strings.Join(ids, ","))
+}
+
+// importedRotationSteps: two keys made outside Terraform, the second
+// modified a second later (so it is the more recently modified), imported
+// with an import block and a configuration with triggers. The import picks
+// the second key as active, records the triggers and rotates nothing; the
+// next trigger change rotates the first key. Then `terraform import` of
+// `<id1>,<id2>` gives the same state (the rotated key, now the more
+// recently modified, is active).
+func importedRotationSteps(t *testing.T, env *acctest.Env, byIdentity bool) []resource.TestStep {
+	first := keyOutOfBand(t, env, conns.CreateAPIKeyInput{SecretName: acctest.RandomName(), AccessKeyType: conns.KeyTypeAuto})
+	second := keyOutOfBand(t, env, conns.CreateAPIKeyInput{SecretName: acctest.RandomName(), AccessKeyType: conns.KeyTypeAuto})
+	time.Sleep(1100 * time.Millisecond) // modification times are whole seconds
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	second, err := env.Client.UpdateAPIKey(ctx, second.AccessKeyID, "")
+	if err != nil {
+		t.Fatalf("rotating key %s: %s", second.AccessKeyID, err)
+	}
+	ids := []string{first.AccessKeyID, second.AccessKeyID}
+	pair := rotationPair{active: second.AccessKeyID, previous: first.AccessKeyID, secret: second.AccessKeySecret}
+	standbySecret := first.AccessKeySecret
+	return []resource.TestStep{
+		{
+			Config: env.Config(rotationImportBlock(ids, byIdentity) + literalRotationConfig(ids, triggers("1"))),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(rotationAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(rotationAddress, attr("active_access_key_id"), knownvalue.StringExact(second.AccessKeyID)),
+					env.MarkCalls(),
+				},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.ExpectCallCounts(map[string]int{}),
+				statecheck.ExpectKnownValue(rotationAddress, attr("id"), knownvalue.StringExact(strings.Join(ids, ","))),
+				statecheck.ExpectKnownValue(rotationAddress, attr("previous_access_key_id"), knownvalue.StringExact(first.AccessKeyID)),
+				statecheck.ExpectKnownValue(rotationAddress, attr("active_access_key_secret"), knownvalue.StringExact(second.AccessKeySecret)),
+				statecheck.ExpectKnownValue(rotationAddress, attr("last_rotation_time"), knownvalue.Null()),
+			},
+		},
+		{
+			Config: env.Config(literalRotationConfig(ids, triggers("2"))),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				env.ExpectCallCounts(map[string]int{"DescribeApiKeysStatus": 1, "UpdateApiKey": 1}),
+				rotatedFrom(env, &pair, &standbySecret),
+			},
+		},
+		{
+			ResourceName:            rotationAddress,
+			ImportState:             true,
+			ImportStateId:           strings.Join(ids, ","),
+			ImportStateVerify:       true,
+			// The triggers are the configuration's own; an import does not
+			// know when this resource last rotated (null until it does).
+			ImportStateVerifyIgnore: []string{"rotation_triggers", "last_rotation_time"},
+		},
+	}
+}
+
+// TestAccAPIKeyRotation_import imports by `<id1>,<id2>`; a malformed import
+// ID is a clear error.
+func TestAccAPIKeyRotation_import(t *testing.T) {
+	env := acctest.New(t)
+	steps := importedRotationSteps(t, env, false)
+	steps = append(steps, resource.TestStep{
+		ResourceName:  rotationAddress,
+		ImportState:   true,
+		ImportStateId: "only_one_key",
+		ExpectError:   acctest.WordsRegexp("The import ID must be two distinct key IDs joined by a comma"),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps:                    steps,
+	})
+}
+
+// TestAccAPIKeyRotation_importByIdentity imports with the identity
+// (access_key_ids), and every state carries it.
+func TestAccAPIKeyRotation_importByIdentity(t *testing.T) {
+	env := acctest.New(t)
+	steps := importedRotationSteps(t, env, true)
+	steps[0].ConfigStateChecks = append(steps[0].ConfigStateChecks,
+		statecheck.ExpectIdentityValueMatchesStateAtPath(rotationAddress, attr("access_key_ids"), attr("access_key_ids")))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelowIdentity,
+		Steps:                    steps,
+	})
 }
