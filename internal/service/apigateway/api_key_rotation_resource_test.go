@@ -731,10 +731,10 @@ func importedRotationSteps(t *testing.T, env *acctest.Env, byIdentity bool) []re
 			},
 		},
 		{
-			ResourceName:            rotationAddress,
-			ImportState:             true,
-			ImportStateId:           strings.Join(ids, ","),
-			ImportStateVerify:       true,
+			ResourceName:      rotationAddress,
+			ImportState:       true,
+			ImportStateId:     strings.Join(ids, ","),
+			ImportStateVerify: true,
 			// The triggers are the configuration's own; an import does not
 			// know when this resource last rotated (null until it does).
 			ImportStateVerifyIgnore: []string{"rotation_triggers", "last_rotation_time"},
@@ -771,4 +771,99 @@ func TestAccAPIKeyRotation_importByIdentity(t *testing.T) {
 		TerraformVersionChecks:   skipBelowIdentity,
 		Steps:                    steps,
 	})
+}
+
+// TestAccAPIKeyRotation_keyDeleted: a key deleted outside Terraform shows in
+// the plan: its resource is created again, and so is the rotation (dropped
+// from state by the refresh), which rotates nothing.
+func TestAccAPIKeyRotation_keyDeleted(t *testing.T) {
+	env := acctest.New(t)
+	name := acctest.RandomName()
+	var greenID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:            env.Config(rotationConfig(name, false, triggers("1"))),
+				ConfigStateChecks: []statecheck.StateCheck{acctest.CaptureAttribute(greenAddress, "id", &greenID)},
+			},
+			{
+				PreConfig: func() { env.DeleteOutOfBand(greenID) },
+				Config:    env.Config(rotationConfig(name, false, triggers("1"))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(greenAddress, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(rotationAddress, plancheck.ResourceActionCreate),
+						env.MarkCalls(),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					noUpdateSinceStart(env),
+					env.AllKeysMatchRemote(),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKeyRotation_keyDriftCLI runs the CLI as a user does, to see the
+// warnings and errors a plan shows for drift in the keys: the active key
+// disabled (a warning, no change), the key to rotate to disabled (a warning
+// in the plan, then an error before any write), and a key deleted (the plan
+// fails, naming it).
+func TestAccAPIKeyRotation_keyDriftCLI(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "the test disables and deletes keys out of band and counts calls")
+	cli := acctest.NewCLI(t)
+	first := keyOutOfBand(t, env, conns.CreateAPIKeyInput{SecretName: acctest.RandomName(), AccessKeyType: conns.KeyTypeAuto})
+	second := keyOutOfBand(t, env, conns.CreateAPIKeyInput{SecretName: acctest.RandomName(), AccessKeyType: conns.KeyTypeAuto})
+	ids := []string{first.AccessKeyID, second.AccessKeyID}
+	cli.WriteConfig(env.Config(literalRotationConfig(ids, triggers("1"))))
+	cli.MustRun("apply", "-auto-approve", "-no-color")
+	state := cli.MustRun("show", "-json")
+	active, standby := first.AccessKeyID, second.AccessKeyID
+	if !strings.Contains(state, fmt.Sprintf(`"active_access_key_id":%q`, active)) {
+		active, standby = standby, active
+	}
+	expect := func(out string, words ...string) {
+		t.Helper()
+		for _, w := range words {
+			if !acctest.WordsRegexp(w).MatchString(out) {
+				t.Errorf("the output lacks %q:\n%s", w, out)
+			}
+		}
+	}
+
+	env.Emulator.SetKeyEnabled(active, false)
+	out := cli.MustRun("plan", "-no-color")
+	expect(out, "No changes", "The active API key is disabled", "API key "+active+", the active key, was disabled outside this resource")
+	env.Emulator.SetKeyEnabled(active, true)
+
+	env.Emulator.SetKeyEnabled(standby, false)
+	cli.WriteConfig(env.Config(literalRotationConfig(ids, triggers("2"))))
+	out = cli.MustRun("plan", "-no-color")
+	expect(out, "The key to rotate to is disabled", "API key "+standby+", which this rotation would make active, is disabled")
+	env.Emulator.ResetCalls()
+	out, err := cli.Run(nil, "apply", "-auto-approve", "-no-color")
+	if err == nil {
+		t.Fatalf("the apply rotated to a disabled key:\n%s", out)
+	}
+	expect(out, "API key "+standby+" is disabled: making it the active key would lock out every caller that switches to it",
+		"API key "+active+" is still the active key and keeps its secret")
+	assertNoWrites(t, env)
+	env.Emulator.SetKeyEnabled(standby, true)
+	cli.MustRun("apply", "-auto-approve", "-no-color")
+	if got := callCounts(env.Emulator.Calls())["UpdateApiKey"]; got != 1 {
+		t.Errorf("rotating once the key is enabled again: %d UpdateApiKey calls, want 1", got)
+	}
+
+	env.DeleteOutOfBand(first.AccessKeyID)
+	out, err = cli.Run(nil, "plan", "-no-color")
+	if err == nil {
+		t.Fatalf("the plan succeeded with a deleted key:\n%s", out)
+	}
+	expect(out, "API key "+first.AccessKeyID+" no longer exists", `API key "`+first.AccessKeyID+`" does not exist.`)
+	cli.MustRun("state", "rm", rotationAddress)
 }
