@@ -867,3 +867,57 @@ func TestAccAPIKeyRotation_keyDriftCLI(t *testing.T) {
 	expect(out, "API key "+first.AccessKeyID+" no longer exists", `API key "`+first.AccessKeyID+`" does not exist.`)
 	cli.MustRun("state", "rm", rotationAddress)
 }
+
+// TestAccAPIKeyRotation_unknownTriggers: triggers known only at apply (as
+// time_rotating's id when it rotates: here a replaced terraform_data) plan
+// the active key as unknown, and the apply rotates once.
+func TestAccAPIKeyRotation_unknownTriggers(t *testing.T) {
+	env := acctest.New(t)
+	name := acctest.RandomName()
+	config := func(period string) string {
+		return env.Config(rotationKeysConfig(name, false) + fmt.Sprintf(`
+resource "terraform_data" "period" {
+  triggers_replace = [%q]
+}
+
+resource "tencentcloud_api_gateway_api_key_rotation" "test" {
+  access_key_ids    = [tencentcloud_api_gateway_api_key.blue.id, tencentcloud_api_gateway_api_key.green.id]
+  rotation_triggers = { period = terraform_data.period.id }
+}
+`, period))
+	}
+	var pair rotationPair
+	var standbySecret string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config: config("2026-12"),
+				ConfigStateChecks: append(pair.capture(), stateCheckFunc(func() error {
+					previous, err := env.RemoteKey(pair.previous)
+					if err != nil || previous == nil {
+						return fmt.Errorf("reading key %s: %v", pair.previous, err)
+					}
+					standbySecret = previous.AccessKeySecret
+					return nil
+				})),
+			},
+			{
+				Config: config("2027-01"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectUnknownValue(rotationAddress, attr("active_access_key_id")),
+						plancheck.ExpectUnknownValue(rotationAddress, attr("active_access_key_secret")),
+						env.MarkCalls(),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					env.ExpectCallCounts(map[string]int{"DescribeApiKeysStatus": 1, "UpdateApiKey": 1}),
+					rotatedFrom(env, &pair, &standbySecret),
+				},
+			},
+		},
+	})
+}
