@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -920,4 +922,49 @@ resource "tencentcloud_api_gateway_api_key_rotation" "test" {
 			},
 		},
 	})
+}
+
+// TestAccAPIKeyRotation_timeRotatingExample applies the documented example
+// (examples/resources/tencentcloud_api_gateway_api_key_rotation) with the
+// real CLI and hashicorp/time: both keys bound, the outputs' pair passes
+// the gateway. Replacing time_rotating, as its period ending does (or an
+// operator with -replace), rotates with one UpdateApiKey: the pair the
+// outputs gave before still passes, and so does the new one.
+func TestAccAPIKeyRotation_timeRotatingExample(t *testing.T) {
+	t.Parallel()
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "the test calls the emulator's gateway and counts API calls")
+	cli := acctest.NewCLIWithTimeProvider(t)
+	example, err := os.ReadFile(filepath.Join("..", "..", "..", "examples", "resources", "tencentcloud_api_gateway_api_key_rotation", "resource.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(cli.Dir, "main.tf"), append(example, env.ProviderBlock()...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cli.MustRun("apply", "-auto-approve", "-no-color")
+	output := func(name string) string {
+		t.Helper()
+		return strings.TrimSpace(cli.MustRun("output", "-no-color", "-raw", name))
+	}
+	oldID, oldSecret := output("orders_key_id"), output("orders_key_secret")
+	env.ExpectGatewayAnswerNow(oldID, oldSecret, http.StatusOK, emulator.GatewayOK)
+
+	time.Sleep(1100 * time.Millisecond) // time_rotating's id is its base time, in whole seconds
+	env.Emulator.ResetCalls()
+	cli.MustRun("apply", "-auto-approve", "-no-color", "-replace=time_rotating.monthly")
+	counts := callCounts(env.Emulator.Calls())
+	if counts["UpdateApiKey"] != 1 || counts["CreateApiKey"] != 0 || counts["DeleteApiKey"] != 0 {
+		t.Errorf("the rotation made calls %v: want one UpdateApiKey and no key created or deleted", counts)
+	}
+	newID, newSecret := output("orders_key_id"), output("orders_key_secret")
+	if newID == oldID {
+		t.Errorf("the active key is still %s after the rotation", oldID)
+	}
+	env.ExpectGatewayAnswerNow(oldID, oldSecret, http.StatusOK, emulator.GatewayOK)
+	env.ExpectGatewayAnswerNow(newID, newSecret, http.StatusOK, emulator.GatewayOK)
+	if out := cli.MustRun("plan", "-no-color"); !strings.Contains(out, "No changes") {
+		t.Errorf("the plan after the rotation is not empty:\n%s", out)
+	}
+	cli.MustRun("destroy", "-auto-approve", "-no-color")
 }
