@@ -136,8 +136,8 @@ func TestAccAPIKeyRotation_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(blueAddress, plancheck.ResourceActionNoop),
 					plancheck.ExpectResourceAction(greenAddress, plancheck.ResourceActionNoop),
 					// The key that becomes active is known at plan time.
-					planValueFrom(rotationAddress, "active_access_key_id", &pair.previous),
-					planValueFrom(rotationAddress, "previous_access_key_id", &pair.active),
+					planValueFrom("active_access_key_id", &pair.previous),
+					planValueFrom("previous_access_key_id", &pair.active),
 					plancheck.ExpectUnknownValue(rotationAddress, attr("active_access_key_secret")),
 					env.MarkCalls(),
 				},
@@ -227,10 +227,11 @@ func (m multiStateCheck) CheckState(ctx context.Context, req statecheck.CheckSta
 	}
 }
 
-// planValueFrom checks that the plan sets a string attribute to *want, read
-// when the check runs (so a value captured by an earlier step).
-func planValueFrom(address, name string, want *string) plancheck.PlanCheck {
-	return planValue{address: address, name: name, want: want}
+// planValueFrom checks that the plan sets a string attribute of the
+// rotation to *want, read when the check runs (so a value captured by an
+// earlier step).
+func planValueFrom(name string, want *string) plancheck.PlanCheck {
+	return planValue{address: rotationAddress, name: name, want: want}
 }
 
 type planValue struct {
@@ -509,8 +510,8 @@ func TestAccAPIKeyRotation_failureHalfWay(t *testing.T) {
 	// key active.
 	sameRotationPlanned := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{
-			planValueFrom(rotationAddress, "active_access_key_id", &pair.previous),
-			planValueFrom(rotationAddress, "previous_access_key_id", &pair.active),
+			planValueFrom("active_access_key_id", &pair.previous),
+			planValueFrom("previous_access_key_id", &pair.active),
 			env.MarkCalls(),
 		},
 	}
