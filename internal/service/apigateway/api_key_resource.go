@@ -628,19 +628,26 @@ func (r *apiKeyResource) writeOnlySecret(ctx context.Context, config tfsdk.Confi
 	return secret.ValueString()
 }
 
-// rotationRequested reports whether an auto key's secret is to rotate: its
-// triggers change from one non-empty map to a different one. Setting
-// triggers where there were none only records them (state holds none after
-// an import: an import must never rotate a live key), and removing them
-// rotates nothing. Unknown triggers may rotate; the apply decides.
+// rotationRequested reports whether an auto key's secret is to rotate: see
+// triggersRotate.
 func rotationRequested(plan, state apiKeyResourceModel) bool {
-	if plan.AccessKeyType.ValueString() != conns.KeyTypeAuto || noTriggers(state.RotationTriggers) {
+	return plan.AccessKeyType.ValueString() == conns.KeyTypeAuto && triggersRotate(plan.RotationTriggers, state.RotationTriggers)
+}
+
+// triggersRotate is the rule of rotation_triggers, shared by the key and
+// the key rotation: a rotation is due when the triggers change from one
+// non-empty map to a different one. Setting triggers where there were none
+// only records them (state holds none after an import: an import must
+// never rotate a live key), and removing them rotates nothing. Unknown
+// triggers may rotate; the apply decides.
+func triggersRotate(planned, prior types.Map) bool {
+	if noTriggers(prior) {
 		return false
 	}
-	if plan.RotationTriggers.IsUnknown() {
+	if planned.IsUnknown() {
 		return true
 	}
-	return !noTriggers(plan.RotationTriggers) && !plan.RotationTriggers.Equal(state.RotationTriggers)
+	return !noTriggers(planned) && !planned.Equal(prior)
 }
 
 // noTriggers reports whether a known rotation_triggers holds no value.
