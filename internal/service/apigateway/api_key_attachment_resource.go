@@ -67,7 +67,7 @@ func (r *apiKeyAttachmentResource) Schema(ctx context.Context, _ resource.Schema
 			"api_key_id": schema.StringAttribute{
 				MarkdownDescription: "The key ID (`AccessKeyId`): 5–50 letters, digits and underscores. Changing it replaces the binding.",
 				Required:            true,
-				Validators:          manualKeyIDValidators(),
+				Validators:          keyIDValidators(),
 				PlanModifiers:       replace,
 			},
 			"usage_plan_id": schema.StringAttribute{

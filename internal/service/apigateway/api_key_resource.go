@@ -35,13 +35,14 @@ const (
 // The API's rules for manual keys (CreateApiKey and UpdateApiKey).
 var manualKeyChars = regexp.MustCompile(`^[A-Za-z0-9_]+$`)
 
-// manualKeyIDValidators checks a manual key ID: 5–50 letters, digits and
-// underscores. A new slice each time, so callers may append to it.
-func manualKeyIDValidators(more ...validator.String) []validator.String {
-	return append([]validator.String{
+// keyIDValidators checks a key ID as the API's rules for manual keys have
+// it: 5–50 letters, digits and underscores. An auto key's generated ID fits
+// them too, so every argument that names a key uses them.
+func keyIDValidators() []validator.String {
+	return []validator.String{
 		stringvalidator.LengthBetween(5, 50),
 		stringvalidator.RegexMatches(manualKeyChars, "must contain only letters, digits and underscores"),
-	}, more...)
+	}
 }
 
 // manualSecretValidators checks a manual key secret: 10–50 letters, digits
@@ -126,7 +127,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The key ID. Required for `manual` keys (5–50 letters, digits and underscores), not allowed for `auto` keys, which get a generated one. Changing it replaces the key.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          manualKeyIDValidators(),
+				Validators:          keyIDValidators(),
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.UseStateForUnknown(),
 					stringplanmodifier.RequiresReplaceIfConfigured(),

@@ -45,7 +45,7 @@ func (a *apiKeyRotateAction) Schema(_ context.Context, _ action.SchemaRequest, r
 			"access_key_id": schema.StringAttribute{
 				MarkdownDescription: "The key ID (`AccessKeyId`) of the key to rotate. The key must exist.",
 				Required:            true,
-				Validators:          manualKeyIDValidators(),
+				Validators:          keyIDValidators(),
 			},
 			"access_key_secret_wo": schema.StringAttribute{
 				MarkdownDescription: "The new secret, for a `manual` key only (required there; an `auto` key's secret is generated). " +

@@ -94,7 +94,7 @@ func (r *apiKeyRotationResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Validators: []validator.List{
 					listvalidator.SizeBetween(2, 2),
 					listvalidator.UniqueValues(),
-					listvalidator.ValueStringsAre(manualKeyIDValidators()...),
+					listvalidator.ValueStringsAre(keyIDValidators()...),
 				},
 				PlanModifiers: []planmodifier.List{listplanmodifier.RequiresReplace()},
 			},
