@@ -336,6 +336,16 @@ func checkLimits(maxNum, maxPerSec *int64) *apiError {
 
 // --- actions ---
 
+// setLimits sets the limits given; an absent (nil) one keeps its value.
+func (p *UsagePlan) setLimits(maxNum, maxPerSec *int64) {
+	if maxNum != nil {
+		p.MaxRequestNum = *maxNum
+	}
+	if maxPerSec != nil {
+		p.MaxRequestNumPreSec = *maxPerSec
+	}
+}
+
 type modifyUsagePlanParams struct {
 	UsagePlanID         *string `json:"UsagePlanId"`
 	UsagePlanName       *string `json:"UsagePlanName"`
@@ -368,12 +378,7 @@ func (s *Server) createUsagePlan(body []byte, call *Call) (any, *apiError) {
 		MaxRequestNum:       Unlimited,
 		MaxRequestNumPreSec: Unlimited,
 	}
-	if p.MaxRequestNum != nil {
-		plan.MaxRequestNum = *p.MaxRequestNum
-	}
-	if p.MaxRequestNumPreSec != nil {
-		plan.MaxRequestNumPreSec = *p.MaxRequestNumPreSec
-	}
+	plan.setLimits(p.MaxRequestNum, p.MaxRequestNumPreSec)
 
 	now := apiTime(s.now())
 	s.mu.Lock()
@@ -449,12 +454,7 @@ func (s *Server) modifyUsagePlan(body []byte, _ *Call) (any, *apiError) {
 	if p.UsagePlanDesc != nil {
 		plan.UsagePlanDesc = *p.UsagePlanDesc
 	}
-	if p.MaxRequestNum != nil {
-		plan.MaxRequestNum = *p.MaxRequestNum
-	}
-	if p.MaxRequestNumPreSec != nil {
-		plan.MaxRequestNumPreSec = *p.MaxRequestNumPreSec
-	}
+	plan.setLimits(p.MaxRequestNum, p.MaxRequestNumPreSec)
 	if plan.UsagePlanName != before.UsagePlanName || plan.UsagePlanDesc != before.UsagePlanDesc ||
 		plan.MaxRequestNum != before.MaxRequestNum || plan.MaxRequestNumPreSec != before.MaxRequestNumPreSec {
 		plan.ModifiedTime = now
@@ -598,43 +598,48 @@ func decodeBind(body []byte) (planID string, keyIDs []string, e *apiError) {
 // bindSecretIDs binds all keys or none: the first key that cannot be bound
 // fails the whole call and nothing changes.
 func (s *Server) bindSecretIDs(body []byte, call *Call) (any, *apiError) {
-	planID, keyIDs, e := decodeBind(body)
-	if e != nil {
-		return nil, e
-	}
-	if len(keyIDs) == 1 {
-		call.AccessKeyID = keyIDs[0]
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	plan, ok := s.store.plan(planID)
-	if !ok {
-		return nil, usagePlanNotFound(planID)
-	}
-	for _, id := range keyIDs {
-		if _, ok := s.store.get(id); !ok {
-			return nil, keyNotFound(id)
-		}
+	return s.changeBindings(body, call, func(plan *UsagePlan, id string) *apiError {
 		plans := s.store.plansOf(id)
-		if slices.Contains(plans, planID) {
-			return nil, newError("UnsupportedOperation.UnsupportedBindApiKey", "The key `%s` is already bound to the usage plan `%s`.", id, planID)
+		if slices.Contains(plans, plan.UsagePlanID) {
+			return newError("UnsupportedOperation.UnsupportedBindApiKey", "The key `%s` is already bound to the usage plan `%s`.", id, plan.UsagePlanID)
 		}
 		if len(plans) >= s.planQuotas.PlansPerKey {
-			return nil, newError("UnsupportedOperation.AlreadyBindUsagePlan",
+			return newError("UnsupportedOperation.AlreadyBindUsagePlan",
 				"The key `%s` is already bound to %d usage plans, the most a key can be bound to.", id, len(plans))
 		}
-	}
-	if n := len(plan.AccessKeyIDs) + len(keyIDs); n > s.planQuotas.KeysPerPlan {
-		return nil, newError("LimitExceeded.AccessKeyCountInUsagePlanLimitExceeded",
-			"Binding %d keys would bring the usage plan `%s` to %d keys, over the limit of %d.", len(keyIDs), planID, n, s.planQuotas.KeysPerPlan)
-	}
-	plan.AccessKeyIDs = append(plan.AccessKeyIDs, keyIDs...)
-	return true, nil
+		return nil
+	}, func(plan *UsagePlan, keyIDs []string) *apiError {
+		if n := len(plan.AccessKeyIDs) + len(keyIDs); n > s.planQuotas.KeysPerPlan {
+			return newError("LimitExceeded.AccessKeyCountInUsagePlanLimitExceeded",
+				"Binding %d keys would bring the usage plan `%s` to %d keys, over the limit of %d.", len(keyIDs), plan.UsagePlanID, n, s.planQuotas.KeysPerPlan)
+		}
+		plan.AccessKeyIDs = append(plan.AccessKeyIDs, keyIDs...)
+		return nil
+	})
 }
 
 // unbindSecretIDs unbinds all keys or none: a key that does not exist or is
 // not bound to the plan fails the whole call and nothing changes.
 func (s *Server) unbindSecretIDs(body []byte, call *Call) (any, *apiError) {
+	return s.changeBindings(body, call, func(plan *UsagePlan, id string) *apiError {
+		if !slices.Contains(plan.AccessKeyIDs, id) {
+			return newError("ResourceNotFound.InvalidAccessKeyId", "The key `%s` is not bound to the usage plan `%s`.", id, plan.UsagePlanID)
+		}
+		return nil
+	}, func(plan *UsagePlan, keyIDs []string) *apiError {
+		plan.AccessKeyIDs = slices.DeleteFunc(plan.AccessKeyIDs, func(x string) bool { return slices.Contains(keyIDs, x) })
+		return nil
+	})
+}
+
+// changeBindings is the common path of BindSecretIds and UnBindSecretIds:
+// under the lock it finds the plan, then checks each key in order (that it
+// exists, then check); apply runs only when every key passed, so a failing
+// call changes nothing.
+func (s *Server) changeBindings(body []byte, call *Call,
+	check func(plan *UsagePlan, keyID string) *apiError,
+	apply func(plan *UsagePlan, keyIDs []string) *apiError,
+) (any, *apiError) {
 	planID, keyIDs, e := decodeBind(body)
 	if e != nil {
 		return nil, e
@@ -652,11 +657,13 @@ func (s *Server) unbindSecretIDs(body []byte, call *Call) (any, *apiError) {
 		if _, ok := s.store.get(id); !ok {
 			return nil, keyNotFound(id)
 		}
-		if !slices.Contains(plan.AccessKeyIDs, id) {
-			return nil, newError("ResourceNotFound.InvalidAccessKeyId", "The key `%s` is not bound to the usage plan `%s`.", id, planID)
+		if e := check(plan, id); e != nil {
+			return nil, e
 		}
 	}
-	plan.AccessKeyIDs = slices.DeleteFunc(plan.AccessKeyIDs, func(x string) bool { return slices.Contains(keyIDs, x) })
+	if e := apply(plan, keyIDs); e != nil {
+		return nil, e
+	}
 	return true, nil
 }
 
