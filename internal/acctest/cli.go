@@ -3,11 +3,13 @@ package acctest
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -201,4 +203,44 @@ func (c *CLI) MustRun(args ...string) string {
 		c.t.Fatalf("terraform %v failed: %v\n%s", args, err, out)
 	}
 	return out
+}
+
+// MigrateStateFrom walks the first steps of a migration from another
+// provider: it writes the state fixture (state written by that provider) as
+// terraform.tfstate, then moves its resources to this provider with
+// `state replace-provider`, naming this provider as this CLI spells it
+// (OpenTofu has its own registry host).
+func (c *CLI) MigrateStateFrom(fixturePath, fromSource string) {
+	c.t.Helper()
+	fixture, err := os.ReadFile(fixturePath)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(c.Dir, "terraform.tfstate"), fixture, 0o600); err != nil {
+		c.t.Fatal(err)
+	}
+	providers := c.MustRun("providers", "-no-color")
+	m := regexp.MustCompile(`provider\[([^\]]*/` + regexp.QuoteMeta(ProviderSource) + `)\]`).FindStringSubmatch(providers)
+	if m == nil {
+		c.t.Fatalf("terraform providers does not name %s:\n%s", ProviderSource, providers)
+	}
+	out := c.MustRun("state", "replace-provider", "-auto-approve", "-no-color", fromSource, m[1])
+	if !strings.Contains(out, "Successfully replaced provider") {
+		c.t.Fatalf("state replace-provider did not replace the provider:\n%s", out)
+	}
+}
+
+// PlanNoChanges runs `plan -detailed-exitcode` and fails the test unless
+// it exits 0 and says so; after names the step before it, for the message.
+func (c *CLI) PlanNoChanges(after string) {
+	c.t.Helper()
+	out, err := c.Run(nil, "plan", "-detailed-exitcode", "-no-color")
+	if exit, ok := errors.AsType[*exec.ExitError](err); ok && exit.ExitCode() == 2 {
+		c.t.Fatalf("the plan after %s has changes:\n%s", after, out)
+	} else if err != nil {
+		c.t.Fatalf("terraform plan failed: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "No changes.") {
+		c.t.Errorf("the plan does not say No changes:\n%s", out)
+	}
 }

@@ -1,12 +1,7 @@
 package apigateway_test
 
 import (
-	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/acctest"
@@ -35,35 +30,10 @@ resource "tencentcloud_api_gateway_api_key_attachment" "partner" {
   usage_plan_id = "` + plan + `"
 }
 `))
-	fixture, err := os.ReadFile(filepath.Join("testdata", "api_key_attachment_tencentcloudstack.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(cli.Dir, "terraform.tfstate"), fixture, 0o600); err != nil {
-		t.Fatal(err)
-	}
-
-	// This provider's address as this CLI spells it (OpenTofu has its own registry host).
-	providers := cli.MustRun("providers", "-no-color")
-	m := regexp.MustCompile(`provider\[([^\]]*/` + regexp.QuoteMeta(acctest.ProviderSource) + `)\]`).FindStringSubmatch(providers)
-	if m == nil {
-		t.Fatalf("terraform providers does not name %s:\n%s", acctest.ProviderSource, providers)
-	}
-	out := cli.MustRun("state", "replace-provider", "-auto-approve", "-no-color", tencentcloudstackSource, m[1])
-	if !strings.Contains(out, "Successfully replaced provider") {
-		t.Fatalf("state replace-provider did not replace the provider:\n%s", out)
-	}
+	cli.MigrateStateFrom(filepath.Join("testdata", "api_key_attachment_tencentcloudstack.json"), tencentcloudstackSource)
 
 	env.MarkCallsNow()
-	out, err = cli.Run(nil, "plan", "-detailed-exitcode", "-no-color")
-	if exit, ok := errors.AsType[*exec.ExitError](err); ok && exit.ExitCode() == 2 {
-		t.Fatalf("the plan after replace-provider has changes:\n%s", out)
-	} else if err != nil {
-		t.Fatalf("terraform plan failed: %v\n%s", err, out)
-	}
-	if !strings.Contains(out, "No changes.") {
-		t.Errorf("the plan does not say No changes:\n%s", out)
-	}
+	cli.PlanNoChanges("replace-provider")
 	env.AssertCalls(t, "DescribeUsagePlanSecretIds")
 
 	// Destroying the migrated binding unbinds the key.
