@@ -60,3 +60,16 @@ func offsetPages[T any](ctx context.Context, fetch func(ctx context.Context, off
 		}
 	}
 }
+
+// collect drains a listing into a slice (empty, not nil, when it yields
+// nothing); the first error ends it.
+func collect[T any](items iter.Seq2[T, error]) ([]T, error) {
+	out := []T{}
+	for item, err := range items {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, item)
+	}
+	return out, nil
+}

@@ -327,14 +327,7 @@ func (c *Client) UsagePlanKeyIDs(ctx context.Context, planID string) ([]string, 
 		}
 		return ids, page.TotalCount, nil
 	}
-	ids := []string{}
-	for id, err := range offsetPages(ctx, fetch, func(id string) (string, error) { return id, nil }) {
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, nil
+	return collect(offsetPages(ctx, fetch, func(id string) (string, error) { return id, nil }))
 }
 
 // ModifyUsagePlan sets every setting of a plan and returns the plan as the
@@ -423,14 +416,7 @@ func (c *Client) UsagePlans(ctx context.Context, filters ...UsagePlanFilter) ite
 
 // ListUsagePlans returns every plan that matches all filters (see UsagePlans).
 func (c *Client) ListUsagePlans(ctx context.Context, filters ...UsagePlanFilter) ([]*UsagePlan, error) {
-	out := []*UsagePlan{}
-	for plan, err := range c.UsagePlans(ctx, filters...) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, plan)
-	}
-	return out, nil
+	return collect(c.UsagePlans(ctx, filters...))
 }
 
 // UsagePlanEnvironments returns the services (bindType BindTypeService) or
@@ -470,12 +456,5 @@ func (c *Client) UsagePlanEnvironments(ctx context.Context, planID, bindType str
 	id := func(e *UsagePlanEnvironment) (string, error) {
 		return e.ServiceID + "\x00" + e.APIID + "\x00" + e.Environment, nil
 	}
-	out := []*UsagePlanEnvironment{}
-	for env, err := range offsetPages(ctx, fetch, id) {
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, env)
-	}
-	return out, nil
+	return collect(offsetPages(ctx, fetch, id))
 }
