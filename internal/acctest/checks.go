@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -367,4 +368,18 @@ func toCalls(rendered []string) []emulator.Call {
 		calls[i].Action, calls[i].ErrorCode, _ = strings.Cut(r, "→")
 	}
 	return calls
+}
+
+// ImportBlockStep is a step that imports the resource at address with an
+// import block (by ID or by identity, as kind says) and expects the import
+// to plan no change.
+func ImportBlockStep(address string, kind resource.ImportStateKind) resource.TestStep {
+	return resource.TestStep{
+		ResourceName:    address,
+		ImportState:     true,
+		ImportStateKind: kind,
+		ImportPlanChecks: resource.ImportPlanChecks{
+			PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop)},
+		},
+	}
 }

@@ -177,14 +177,7 @@ func TestAccAPIKeyAttachment_identity(t *testing.T) {
 					statecheck.ExpectIdentityValueMatchesStateAtPath(first, attr("usage_plan_id"), attr("usage_plan_id")),
 				},
 			},
-			{
-				ResourceName:    first,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(first, plancheck.ResourceActionNoop)},
-				},
-			},
+			acctest.ImportBlockStep(first, resource.ImportBlockWithResourceIdentity),
 		},
 	})
 }

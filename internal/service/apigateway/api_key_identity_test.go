@@ -5,7 +5,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
-	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -45,15 +44,8 @@ func TestAccAPIKey_identity(t *testing.T) {
 							env.KeyMatchesRemote(testAddress),
 						},
 					},
-					{
-						// The import reads the key once and plans no change.
-						ResourceName:    testAddress,
-						ImportState:     true,
-						ImportStateKind: resource.ImportBlockWithResourceIdentity,
-						ImportPlanChecks: resource.ImportPlanChecks{
-							PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionNoop)},
-						},
-					},
+					// The import reads the key once and plans no change.
+					acctest.ImportBlockStep(testAddress, resource.ImportBlockWithResourceIdentity),
 				},
 			})
 		})
@@ -71,14 +63,7 @@ func TestAccAPIKey_identityAfterImportByID(t *testing.T) {
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{Config: env.Config(autoKeyConfig(name, "on", ""))},
-			{
-				ResourceName:    testAddress,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionNoop)},
-				},
-			},
+			acctest.ImportBlockStep(testAddress, resource.ImportBlockWithID),
 			{
 				Config: env.Config(autoKeyConfig(name, "on", "")),
 				ConfigStateChecks: []statecheck.StateCheck{

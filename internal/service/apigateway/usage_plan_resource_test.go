@@ -92,14 +92,7 @@ func TestAccUsagePlan_basic(t *testing.T) {
 					return nil
 				},
 			},
-			{
-				ResourceName:    planAddress,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(planAddress, plancheck.ResourceActionNoop)},
-				},
-			},
+			acctest.ImportBlockStep(planAddress, resource.ImportBlockWithID),
 			{
 				Config: env.Config(usagePlanConfig(renamed, `  usage_plan_desc         = "partners"
   max_request_num         = 99999999
@@ -359,15 +352,7 @@ func TestAccUsagePlan_identity(t *testing.T) {
 					statecheck.ExpectIdentityValueMatchesStateAtPath(planAddress, attr("usage_plan_id"), attr("id")),
 				},
 			},
-			{
-				PreConfig:       env.MarkCallsNow,
-				ResourceName:    planAddress,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithResourceIdentity,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(planAddress, plancheck.ResourceActionNoop)},
-				},
-			},
+			acctest.ImportBlockStep(planAddress, resource.ImportBlockWithResourceIdentity),
 		},
 	})
 }
@@ -383,14 +368,7 @@ func TestAccUsagePlan_identityAfterImportByID(t *testing.T) {
 		CheckDestroy:             checkDestroyPlans(env),
 		Steps: []resource.TestStep{
 			{Config: cfg},
-			{
-				ResourceName:    planAddress,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportPlanChecks: resource.ImportPlanChecks{
-					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(planAddress, plancheck.ResourceActionNoop)},
-				},
-			},
+			acctest.ImportBlockStep(planAddress, resource.ImportBlockWithID),
 			{
 				Config: cfg,
 				ConfigStateChecks: []statecheck.StateCheck{
