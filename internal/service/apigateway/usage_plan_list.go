@@ -114,17 +114,8 @@ func usagePlanListResult(ctx context.Context, req list.ListRequest, plan *conns.
 		result.Diagnostics.AddError("Unexpected resource schema", fmt.Sprintf("timeouts has type %T, not an object type. This is a bug in the provider.", timeoutsType))
 		return result
 	}
-	result.Diagnostics.Append(result.Resource.Set(ctx, &usagePlanResourceModel{
-		ID:                     types.StringValue(plan.ID),
-		UsagePlanName:          types.StringValue(plan.Name),
-		UsagePlanDesc:          types.StringValue(plan.Description),
-		MaxRequestNum:          types.Int64Value(plan.MaxRequestNum),
-		MaxRequestNumPerSecond: types.Int64Value(plan.MaxRequestNumPerSecond),
-		CreateTime:             types.StringValue(plan.CreatedTime),
-		ModifyTime:             types.StringValue(plan.ModifiedTime),
-		AttachAPIKeys:          types.ListNull(types.StringType),
-		AttachList:             types.ListNull(attachListItemType),
-		Timeouts:               timeouts.Value{Object: types.ObjectNull(objectType.AttributeTypes())},
-	})...)
+	m := usagePlanModel(plan, types.ListNull(types.StringType), types.ListNull(attachListItemType),
+		timeouts.Value{Object: types.ObjectNull(objectType.AttributeTypes())})
+	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 	return result
 }

@@ -334,14 +334,8 @@ func (r *usagePlanResource) Update(ctx context.Context, req resource.UpdateReque
 		resp.Diagnostics.Append(r.apiError("changing usage plan "+id, err))
 		return
 	}
-	out := plan
-	out.ID = types.StringValue(modified.ID)
-	out.UsagePlanName = types.StringValue(modified.Name)
-	out.UsagePlanDesc = types.StringValue(modified.Description)
-	out.MaxRequestNum = types.Int64Value(modified.MaxRequestNum)
-	out.MaxRequestNumPerSecond = types.Int64Value(modified.MaxRequestNumPerSecond)
-	out.ModifyTime = types.StringValue(modified.ModifiedTime)
-	out.CreateTime, out.AttachAPIKeys, out.AttachList = state.CreateTime, state.AttachAPIKeys, state.AttachList
+	out := usagePlanModel(modified, state.AttachAPIKeys, state.AttachList, plan.Timeouts)
+	out.CreateTime = state.CreateTime
 	resp.Diagnostics.Append(resp.State.Set(ctx, &out)...)
 }
 
@@ -416,7 +410,14 @@ func (r *usagePlanResource) setState(ctx context.Context, state *tfsdk.State, di
 	if diags.HasError() {
 		return
 	}
-	diags.Append(state.Set(ctx, &usagePlanResourceModel{
+	m := usagePlanModel(plan, keys, attachList, t)
+	diags.Append(state.Set(ctx, &m)...)
+}
+
+// usagePlanModel is the plan as the API reported it, with its bindings and
+// timeouts, which the caller has from elsewhere.
+func usagePlanModel(plan *conns.UsagePlan, attachAPIKeys, attachList types.List, t timeouts.Value) usagePlanResourceModel {
+	return usagePlanResourceModel{
 		ID:                     types.StringValue(plan.ID),
 		UsagePlanName:          types.StringValue(plan.Name),
 		UsagePlanDesc:          types.StringValue(plan.Description),
@@ -424,10 +425,10 @@ func (r *usagePlanResource) setState(ctx context.Context, state *tfsdk.State, di
 		MaxRequestNumPerSecond: types.Int64Value(plan.MaxRequestNumPerSecond),
 		CreateTime:             types.StringValue(plan.CreatedTime),
 		ModifyTime:             types.StringValue(plan.ModifiedTime),
-		AttachAPIKeys:          keys,
+		AttachAPIKeys:          attachAPIKeys,
 		AttachList:             attachList,
 		Timeouts:               t,
-	})...)
+	}
 }
 
 func (r *usagePlanResource) apiError(what string, err error) diag.Diagnostic {
