@@ -203,7 +203,8 @@ func deleteKey(cli *apigw.Client, id string) error {
 
 // checkTrue turns a successful answer whose Result is not true into an error.
 func checkTrue[R interface {
-	*apigw.EnableApiKeyResponse | *apigw.DisableApiKeyResponse | *apigw.DeleteApiKeyResponse
+	*apigw.EnableApiKeyResponse | *apigw.DisableApiKeyResponse | *apigw.DeleteApiKeyResponse |
+		*apigw.DeleteUsagePlanResponse | *apigw.BindSecretIdsResponse | *apigw.UnBindSecretIdsResponse
 }](resp R, err error) error {
 	if err != nil {
 		return err
@@ -215,6 +216,12 @@ func checkTrue[R interface {
 	case *apigw.DisableApiKeyResponse:
 		result = r.Response.Result
 	case *apigw.DeleteApiKeyResponse:
+		result = r.Response.Result
+	case *apigw.DeleteUsagePlanResponse:
+		result = r.Response.Result
+	case *apigw.BindSecretIdsResponse:
+		result = r.Response.Result
+	case *apigw.UnBindSecretIdsResponse:
 		result = r.Response.Result
 	}
 	if result == nil || !*result {

@@ -53,7 +53,7 @@ func deletePlan(cli *apigw.Client, id string) error {
 	req := apigw.NewDeleteUsagePlanRequest()
 	req.UsagePlanId = common.StringPtr(id)
 	resp, err := cli.DeleteUsagePlan(req)
-	return resultTrue(resp, err)
+	return checkTrue(resp, err)
 }
 
 func bindKeys(cli *apigw.Client, plan string, keys ...string) error {
@@ -61,7 +61,7 @@ func bindKeys(cli *apigw.Client, plan string, keys ...string) error {
 	req.UsagePlanId = common.StringPtr(plan)
 	req.AccessKeyIds = common.StringPtrs(keys)
 	resp, err := cli.BindSecretIds(req)
-	return resultTrue(resp, err)
+	return checkTrue(resp, err)
 }
 
 func unbindKeys(cli *apigw.Client, plan string, keys ...string) error {
@@ -69,7 +69,7 @@ func unbindKeys(cli *apigw.Client, plan string, keys ...string) error {
 	req.UsagePlanId = common.StringPtr(plan)
 	req.AccessKeyIds = common.StringPtrs(keys)
 	resp, err := cli.UnBindSecretIds(req)
-	return resultTrue(resp, err)
+	return checkTrue(resp, err)
 }
 
 func planSecretIDs(cli *apigw.Client, plan string, limit, offset *int64) (*apigw.UsagePlanBindSecretStatus, error) {
@@ -93,28 +93,6 @@ func listPlans(cli *apigw.Client, limit, offset *int64, filters ...*apigw.Filter
 	return resp.Response.Result, nil
 }
 
-// resultTrue turns a successful answer whose Result is not true into an error.
-func resultTrue[R interface {
-	*apigw.DeleteUsagePlanResponse | *apigw.BindSecretIdsResponse | *apigw.UnBindSecretIdsResponse
-}](resp R, err error) error {
-	if err != nil {
-		return err
-	}
-	var result *bool
-	switch r := any(resp).(type) {
-	case *apigw.DeleteUsagePlanResponse:
-		result = r.Response.Result
-	case *apigw.BindSecretIdsResponse:
-		result = r.Response.Result
-	case *apigw.UnBindSecretIdsResponse:
-		result = r.Response.Result
-	}
-	if result == nil || !*result {
-		return fmt.Errorf("Result = %v, want true", result)
-	}
-	return nil
-}
-
 func planIDs(set []*apigw.UsagePlanStatusInfo) []string {
 	out := make([]string, len(set))
 	for i, p := range set {
@@ -129,6 +107,25 @@ func boundIDs(set []*apigw.UsagePlanBindSecret) []string {
 		out[i] = *k.AccessKeyId
 	}
 	return out
+}
+
+// pageIDs pages through a listing, limit items a call from offset 0 until
+// an empty page, and returns the IDs it listed in order. Every page must
+// report total and hold at most limit items.
+func pageIDs(t *testing.T, limit, total int64, page func(limit, offset *int64) (*int64, []string, error)) []string {
+	t.Helper()
+	var seen []string
+	for offset := int64(0); ; offset += limit {
+		gotTotal, ids, err := page(common.Int64Ptr(limit), common.Int64Ptr(offset))
+		must(t, err)
+		if *gotTotal != total || int64(len(ids)) > limit {
+			t.Fatalf("limit %d offset %d: TotalCount %d, %d items", limit, offset, *gotTotal, len(ids))
+		}
+		if len(ids) == 0 {
+			return seen
+		}
+		seen = append(seen, ids...)
+	}
 }
 
 // seedKeys puts n enabled manual keys named prefix_NNN and returns their IDs.
@@ -374,18 +371,13 @@ func TestDescribeUsagePlansStatus(t *testing.T) {
 	}
 
 	for _, limit := range []int64{100, 7} {
-		var seen []string
-		for offset := int64(0); ; offset += limit {
-			page, err := listPlans(cli, common.Int64Ptr(limit), common.Int64Ptr(offset))
-			must(t, err)
-			if *page.TotalCount != total || int64(len(page.UsagePlanStatusSet)) > limit {
-				t.Fatalf("limit %d offset %d: TotalCount %d, %d plans", limit, offset, *page.TotalCount, len(page.UsagePlanStatusSet))
+		seen := pageIDs(t, limit, total, func(limit, offset *int64) (*int64, []string, error) {
+			page, err := listPlans(cli, limit, offset)
+			if err != nil {
+				return nil, nil, err
 			}
-			if len(page.UsagePlanStatusSet) == 0 {
-				break
-			}
-			seen = append(seen, planIDs(page.UsagePlanStatusSet)...)
-		}
+			return page.TotalCount, planIDs(page.UsagePlanStatusSet), nil
+		})
 		if !slices.Equal(seen, created) {
 			t.Errorf("limit %d: pages list %d plans, not the %d created in order", limit, len(seen), total)
 		}
@@ -622,18 +614,13 @@ func TestDescribeUsagePlanSecretIdsPaging(t *testing.T) {
 	plan := *createPlan(t, cli, "p").UsagePlanId
 	must(t, bindKeys(cli, plan, keys...))
 
-	var seen []string
-	for offset := int64(0); ; offset += 7 {
-		page, err := planSecretIDs(cli, plan, common.Int64Ptr(7), common.Int64Ptr(offset))
-		must(t, err)
-		if *page.TotalCount != int64(len(keys)) || len(page.AccessKeyList) > 7 {
-			t.Fatalf("offset %d: total %d, %d keys", offset, *page.TotalCount, len(page.AccessKeyList))
+	seen := pageIDs(t, 7, int64(len(keys)), func(limit, offset *int64) (*int64, []string, error) {
+		page, err := planSecretIDs(cli, plan, limit, offset)
+		if err != nil {
+			return nil, nil, err
 		}
-		if len(page.AccessKeyList) == 0 {
-			break
-		}
-		seen = append(seen, boundIDs(page.AccessKeyList)...)
-	}
+		return page.TotalCount, boundIDs(page.AccessKeyList), nil
+	})
 	if !slices.Equal(seen, keys) {
 		t.Errorf("pages list %d keys, want the %d bound in order", len(seen), len(keys))
 	}
