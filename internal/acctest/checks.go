@@ -298,6 +298,59 @@ func (c stateLacks) CheckState(_ context.Context, req statecheck.CheckStateReque
 	resp.Error = lacks("state", req.State, c.values)
 }
 
+// StateHoldsNoRemoteSecret checks that no secret of any key the API holds
+// now, or held at an earlier such check of this test (a secret rotated
+// away), occurs anywhere in the state. On the emulator it reads the
+// emulator's own records; against TencentCloud it lists the account's keys.
+func (e *Env) StateHoldsNoRemoteSecret() statecheck.StateCheck { return noRemoteSecret{e} }
+
+type noRemoteSecret struct{ e *Env }
+
+func (c noRemoteSecret) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	secrets, err := c.e.remoteSecrets()
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	if len(secrets) == 0 {
+		resp.Error = fmt.Errorf("the API holds no key secret: the check would search for nothing")
+		return
+	}
+	resp.Error = lacks("state", req.State, secrets)
+}
+
+// remoteSecrets returns every secret the API holds, with those seen by
+// earlier calls.
+func (e *Env) remoteSecrets() ([]string, error) {
+	var current []string
+	if e.Emulator != nil {
+		for _, k := range e.Emulator.Keys() {
+			current = append(current, k.AccessKeySecret)
+		}
+	} else {
+		ctx, cancel := e.ctx()
+		defer cancel()
+		keys, err := e.Client.ListAPIKeys(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing the account's keys: %w", err)
+		}
+		for _, k := range keys {
+			current = append(current, k.AccessKeySecret)
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.secretsSeen == nil {
+		e.secretsSeen = map[string]bool{}
+	}
+	for _, s := range current {
+		if s != "" {
+			e.secretsSeen[s] = true
+		}
+	}
+	return slices.Collect(maps.Keys(e.secretsSeen)), nil
+}
+
 // PlanDoesNotContain checks that none of the values occurs anywhere in the plan.
 func PlanDoesNotContain(values ...string) plancheck.PlanCheck { return planLacks{values} }
 
