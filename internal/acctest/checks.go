@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/fingerprint"
 )
 
 // APIKeyResourceType is the resource type the checks look for.
@@ -112,7 +113,9 @@ func (e *Env) AssertNoCalls(t *testing.T) {
 }
 
 // KeyMatchesRemote checks that the resource's state is what the API holds
-// for the key: ID, name, type, secret, status and times.
+// for the key: ID, name, type, secret, status and times. A key whose secret
+// is kept out of the state must have a null access_key_secret and a
+// fingerprint of the live secret.
 func (e *Env) KeyMatchesRemote(address string) statecheck.StateCheck {
 	return keyMatchesRemote{e: e, address: address}
 }
@@ -151,6 +154,17 @@ func (c keyMatchesRemote) CheckState(_ context.Context, req statecheck.CheckStat
 		"status":            status,
 		"create_time":       key.CreatedTime,
 		"modify_time":       key.ModifiedTime,
+	}
+	if attrs["access_key_secret"] == nil {
+		fp, _ := attrs["access_key_secret_fingerprint"].(string)
+		if ok, err := fingerprint.Matches(fp, key.AccessKeySecret); !ok {
+			resp.Error = fmt.Errorf("%s: the secret is not in state, and access_key_secret_fingerprint is not the live secret's (%v)", c.address, err)
+			return
+		}
+		delete(want, "access_key_secret")
+	} else if attrs["access_key_secret_fingerprint"] != nil {
+		resp.Error = fmt.Errorf("%s: the state holds both the secret and a fingerprint of it", c.address)
+		return
 	}
 	for name, value := range want {
 		if got, _ := attrs[name].(string); got != value {
