@@ -4,7 +4,7 @@
 //
 // A fingerprint is an Argon2id hash (RFC 9106) in the PHC string format,
 // which names the algorithm, its version and parameters, the salt and the
-// hash: $argon2id$v=19$m=512,t=1,p=1$<salt>$<hash>. A fingerprint keeps
+// hash: $argon2id$v=19$m=1024,t=1,p=1$<salt>$<hash>. A fingerprint keeps
 // the parameters it was made with, so they can change in a later version
 // and older fingerprints still verify.
 package fingerprint
@@ -32,12 +32,14 @@ type Params struct {
 
 // Current are the parameters of new fingerprints. A refresh verifies one
 // fingerprint per key, and a plan may cover the account's quota of 400
-// keys: at these parameters that costs about 1–2 ms of CPU per key, under a
-// second for the whole plan (see BENCHMARKS.md). The memory (512 KiB a
-// hash) stays small, as up to -parallelism keys are read at once. Guessing
+// keys, all to fit in a second of CPU: at these parameters a fingerprint
+// costs under a millisecond, about 0.3 s for the whole plan (BENCHMARKS.md),
+// which leaves room for slower machines and for a drifted key's second
+// hash. The memory (1 MiB a hash) stays small, as up to -parallelism keys
+// are read at once. Guessing
 // a secret costs an attacker the same per guess, on memory-hard work that
 // suits GPUs poorly; a long random secret stays out of reach.
-var Current = Params{MemoryKiB: 512, Iterations: 1, Parallelism: 1}
+var Current = Params{MemoryKiB: 1024, Iterations: 1, Parallelism: 1}
 
 // Bounds on the parameters that Verify accepts, so that a tampered state
 // cannot make a refresh allocate gigabytes or run for minutes.
