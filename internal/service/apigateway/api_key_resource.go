@@ -320,6 +320,11 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		}
 		rotate := rotationRequested(plan, state)
 		drifted := keptOut && secretDrifted(ctx, req.Private, &resp.Diagnostics)
+		if drifted && usesWriteOnlySecret(plan) && liveSecretIsConfigured(ctx, req.Config, state.SecretFingerprint) {
+			// Changed outside Terraform to the configured secret (the rotate
+			// action given the same value): nothing to set right.
+			drifted = false
+		}
 		newWOVersion := !plan.AccessKeySecretWOVersion.Equal(state.AccessKeySecretWOVersion)
 		switch {
 		case keptOut && (rotate || drifted || newWOVersion || state.SecretFingerprint.IsNull()):
@@ -450,7 +455,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	var newSecret string
 	secretChange := false
 	manual := plan.AccessKeyType.ValueString() == conns.KeyTypeManual
-	drifted := secretKeptOut(plan) && secretDrifted(ctx, req.Private, &resp.Diagnostics)
+	// The plan decided whether drift is to be set right: it left the
+	// fingerprint unknown then.
+	drifted := secretKeptOut(plan) && plan.SecretFingerprint.IsUnknown() && secretDrifted(ctx, req.Private, &resp.Diagnostics)
 	switch {
 	case manual && usesWriteOnlySecret(plan) && drifted:
 		// Changed outside Terraform: the configured secret goes back.
@@ -768,6 +775,19 @@ func secretDrifted(ctx context.Context, private privateState, diags *diag.Diagno
 	v, d := private.GetKey(ctx, privateSecretDrift)
 	diags.Append(d...)
 	return string(v) == "true"
+}
+
+// liveSecretIsConfigured reports whether the refreshed fingerprint (the
+// live secret's) is that of the configured write-only secret. One slow
+// hash, so it is only asked after a refresh found drift.
+func liveSecretIsConfigured(ctx context.Context, config tfsdk.Config, live types.String) bool {
+	var configured types.String
+	if config.GetAttribute(ctx, path.Root("access_key_secret_wo"), &configured).HasError() ||
+		configured.IsNull() || configured.IsUnknown() || live.IsNull() || live.IsUnknown() {
+		return false
+	}
+	match, err := fingerprint.Matches(live.ValueString(), configured.ValueString())
+	return err == nil && match
 }
 
 // secretDriftWarning tells what the planned update of a secret changed
