@@ -31,6 +31,11 @@ type Client struct {
 	limiters *rateLimiters
 	// reads gathers ReadAPIKey calls into shared calls (batch.go).
 	reads *readBatcher
+	// planKeys, binds and unbinds share the calls of one usage plan's
+	// bindings (usage_plan_binding.go).
+	planKeys *planKeyListings
+	binds    *bindingBatcher
+	unbinds  *bindingBatcher
 }
 
 // New builds the client. It never calls the API.
@@ -67,6 +72,8 @@ func New(cfg Config) (*Client, error) {
 		limiters: newRateLimiters(cfg.RateLimit),
 	}
 	c.reads = newReadBatcher(c)
+	c.planKeys = newPlanKeyListings(c)
+	c.binds, c.unbinds = newBindBatcher(c), newUnbindBatcher(c)
 	if len(cfg.AllowedAccountIDs) > 0 || len(cfg.ForbiddenAccountIDs) > 0 {
 		identity, err := newSTSClient(cfg, cred, region)
 		if err != nil {

@@ -21,6 +21,9 @@ var hints = map[string]string{
 	conns.CodeAccessKeyExist: "A key with this access_key_id already exists. Choose another ID, or bring the existing key under " +
 		"Terraform with `terraform import`.",
 	conns.CodeSignatureExpire: "The request's timestamp was more than 5 minutes off the server's clock: check this machine's clock.",
+	conns.CodeUsagePlanLimit:  "The account has reached its usage plan quota (200). Delete unused usage plans or ask TencentCloud for a larger quota.",
+	conns.CodeUsagePlanInUse: "The usage plan is still bound to a service or an API. Unbind it from them (UnBindEnvironment, or the API Gateway " +
+		"console), then destroy again.",
 }
 
 // APIError is the error diagnostic for a failed API call: what failed, the

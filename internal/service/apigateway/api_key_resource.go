@@ -580,22 +580,34 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 // recordIdentity sets the identity from the key ID in state, on every path
 // that leaves a key in state (a create that failed half-way included).
 func recordIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	recordIdentityAs(ctx, "access_key_id", state, identity, diags)
+}
+
+// setIdentity stores the key ID as the identity.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String, diags *diag.Diagnostics) {
+	setIdentityAs(ctx, "access_key_id", identity, id, diags)
+}
+
+// recordIdentityAs sets the identity attribute name from the id in state,
+// on every path that leaves the object in state (a create that failed
+// half-way included), for resources whose identity is their ID.
+func recordIdentityAs(ctx context.Context, name string, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	if state.Raw.IsNull() {
 		return
 	}
 	var id types.String
 	diags.Append(state.GetAttribute(ctx, path.Root("id"), &id)...)
-	setIdentity(ctx, identity, id, diags)
+	setIdentityAs(ctx, name, identity, id, diags)
 }
 
-// setIdentity stores the key ID as the identity. Clients that store no
-// identity (Terraform before 1.12) get one all the same: the framework
-// checks for it after every Create and Read, and drops it for them.
-func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, id types.String, diags *diag.Diagnostics) {
+// setIdentityAs stores the ID as the identity attribute name. Clients that
+// store no identity (Terraform before 1.12) get one all the same: the
+// framework checks for it after every Create and Read, and drops it for them.
+func setIdentityAs(ctx context.Context, name string, identity *tfsdk.ResourceIdentity, id types.String, diags *diag.Diagnostics) {
 	if identity == nil || id.IsNull() || id.IsUnknown() {
 		return
 	}
-	diags.Append(identity.SetAttribute(ctx, path.Root("access_key_id"), id)...)
+	diags.Append(identity.SetAttribute(ctx, path.Root(name), id)...)
 }
 
 // applyStatus turns the key on or off, then reads it once for the
@@ -816,19 +828,26 @@ func (r *apiKeyResource) writeOnlySecret(ctx context.Context, config tfsdk.Confi
 	return secret.ValueString()
 }
 
-// rotationRequested reports whether an auto key's secret is to rotate: its
-// triggers change from one non-empty map to a different one. Setting
-// triggers where there were none only records them (state holds none after
-// an import: an import must never rotate a live key), and removing them
-// rotates nothing. Unknown triggers may rotate; the apply decides.
+// rotationRequested reports whether an auto key's secret is to rotate: see
+// triggersRotate.
 func rotationRequested(plan, state apiKeyResourceModel) bool {
-	if plan.AccessKeyType.ValueString() != conns.KeyTypeAuto || noTriggers(state.RotationTriggers) {
+	return plan.AccessKeyType.ValueString() == conns.KeyTypeAuto && triggersRotate(plan.RotationTriggers, state.RotationTriggers)
+}
+
+// triggersRotate is the rule of rotation_triggers, shared by the key and
+// the key rotation: a rotation is due when the triggers change from one
+// non-empty map to a different one. Setting triggers where there were none
+// only records them (state holds none after an import: an import must
+// never rotate a live key), and removing them rotates nothing. Unknown
+// triggers may rotate; the apply decides.
+func triggersRotate(planned, prior types.Map) bool {
+	if noTriggers(prior) {
 		return false
 	}
-	if plan.RotationTriggers.IsUnknown() {
+	if planned.IsUnknown() {
 		return true
 	}
-	return !noTriggers(plan.RotationTriggers) && !plan.RotationTriggers.Equal(state.RotationTriggers)
+	return !noTriggers(planned) && !planned.Equal(prior)
 }
 
 // noTriggers reports whether a known rotation_triggers holds no value.

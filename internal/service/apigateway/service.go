@@ -13,6 +13,9 @@ import (
 func Resources() []func() resource.Resource {
 	return []func() resource.Resource{
 		newAPIKeyResource,
+		newUsagePlanResource,
+		newAPIKeyAttachmentResource,
+		newAPIKeyRotationResource,
 	}
 }
 
@@ -21,6 +24,7 @@ func DataSources() []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		newAPIKeyDataSource,
 		newAPIKeysDataSource,
+		newUsagePlansDataSource,
 	}
 }
 
@@ -37,6 +41,7 @@ func EphemeralResources() []func() ephemeral.EphemeralResource {
 func ListResources() []func() list.ListResource {
 	return []func() list.ListResource{
 		newAPIKeyListResource,
+		newUsagePlanListResource,
 	}
 }
 
