@@ -774,11 +774,6 @@ func secretKeptOut(m apiKeyResourceModel) bool {
 // every plan would cost a slow hash per key.
 const privateSecretDrift = "secret_drift"
 
-// privateState is what the framework's private state offers.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
 // secretDrifted reports the mark a refresh left on a changed secret.
 func secretDrifted(ctx context.Context, private privateState, diags *diag.Diagnostics) bool {
 	if private == nil {
