@@ -103,6 +103,7 @@ func TestAccAPIKeyRotation_secretOutOfState(t *testing.T) {
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(rotationAddress, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(rotationAddress, attr("active_access_key_secret"), knownvalue.Null()),
 					plancheck.ExpectUnknownValue(rotationAddress, attr("active_access_key_secret_fingerprint")),
 					env.MarkCalls(),
 				},
@@ -196,6 +197,12 @@ import {
 		Steps: []resource.TestStep{
 			{
 				Config: env.Config(imports + keptOutRotationConfig(name, triggers("1"), true, true, &ids)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(rotationAddress, attr("active_access_key_secret"), knownvalue.Null()),
+						plancheck.ExpectUnknownValue(rotationAddress, attr("active_access_key_secret_fingerprint")),
+					},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					stateCheckFunc(func() error {
 						if n := updateCount(env); n != 0 {

@@ -255,6 +255,12 @@ func (r *apiKeyRotationResource) ModifyPlan(ctx context.Context, req resource.Mo
 					"fails before any change.", standby))
 		}
 	}
+	switch {
+	case plan.secretKeptOut():
+		plan.ActiveAccessKeySecret = types.StringNull()
+	case !plan.SecretInState.IsUnknown():
+		plan.ActiveAccessKeySecretFingerprint = types.StringNull()
+	}
 	if active := state.ActiveAccessKeyID.ValueString(); slices.Contains(disabled, active) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("active_access_key_id"), "The active API key is disabled",
 			fmt.Sprintf("API key %s, the active key, was disabled outside this resource: the gateway refuses its callers "+
