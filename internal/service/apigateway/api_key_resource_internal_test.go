@@ -32,6 +32,12 @@ func TestSecretFingerprint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The same secret under the first version's parameters: it matches,
+	// and is made again with the current ones.
+	const older = "$argon2id$v=19$m=512,t=1,p=1$AAECAwQFBgcICQoLDA0ODw$3SaNx4Ig5bT5hxOp3r5eYN1wHEKlGasbjUXUTWKnqFM"
+	if ok, err := fingerprint.Matches(older, live); !ok || err != nil {
+		t.Fatalf("the older fingerprint does not match its secret: %v", err)
+	}
 	for name, tc := range map[string]struct {
 		stored      types.String
 		secret      string
@@ -40,6 +46,7 @@ func TestSecretFingerprint(t *testing.T) {
 		"first fingerprint":        {stored: types.StringNull(), secret: live},
 		"planned anew":             {stored: types.StringUnknown(), secret: live},
 		"same secret":              {stored: types.StringValue(stored), secret: live, keep: true},
+		"older parameters":         {stored: types.StringValue(older), secret: live},
 		"changed outside":          {stored: types.StringValue(stored), secret: "s_other_secret_0123456", drift: true},
 		"unreadable (tampered)":    {stored: types.StringValue("$argon2id$v=19$m=99999999,t=1,p=1$AAAA$AAAA"), secret: live, drift: true},
 		"not a fingerprint at all": {stored: types.StringValue(live), secret: live, drift: true},
