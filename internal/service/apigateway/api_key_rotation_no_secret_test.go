@@ -16,9 +16,9 @@ import (
 )
 
 // keptOutRotationConfig is two auto keys and their rotation, all with
-// secret_in_state = false; withRotation false leaves the rotation out, and
-// importRotation adds an import block for it.
-func keptOutRotationConfig(name, triggers string, withRotation, importRotation bool, ids *[2]string) string {
+// secret_in_state = false; importRotation adds an import block for the
+// rotation.
+func keptOutRotationConfig(name, triggers string, importRotation bool, ids *[2]string) string {
 	cfg := fmt.Sprintf(`
 resource "tencentcloud_api_gateway_api_key" "blue" {
   secret_name     = "%[1]s-blue"
@@ -38,16 +38,13 @@ import {
 }
 `, rotationAddress, ids[0], ids[1])
 	}
-	if withRotation {
-		cfg += fmt.Sprintf(`
+	return cfg + fmt.Sprintf(`
 resource "tencentcloud_api_gateway_api_key_rotation" "test" {
   access_key_ids  = [tencentcloud_api_gateway_api_key.blue.id, tencentcloud_api_gateway_api_key.green.id]
   secret_in_state = false
 %s
 }
 `, triggers)
-	}
-	return cfg
 }
 
 // activeFingerprintMatches checks that the rotation's state holds no
@@ -99,7 +96,7 @@ func TestAccAPIKeyRotation_secretOutOfState(t *testing.T) {
 	noSecret := env.StateHoldsNoRemoteSecret()
 	rotate := func(trigger string) resource.TestStep {
 		return resource.TestStep{
-			Config: env.Config(keptOutRotationConfig(name, triggers(trigger), true, false, &ids)),
+			Config: env.Config(keptOutRotationConfig(name, triggers(trigger), false, &ids)),
 			ConfigPlanChecks: resource.ConfigPlanChecks{
 				PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(rotationAddress, plancheck.ResourceActionUpdate),
@@ -125,7 +122,7 @@ func TestAccAPIKeyRotation_secretOutOfState(t *testing.T) {
 		}
 	}
 	recordRotatedKey := resource.TestStep{
-		Config: env.Config(keptOutRotationConfig(name, triggers("2"), true, false, &ids)),
+		Config: env.Config(keptOutRotationConfig(name, triggers("2"), false, &ids)),
 		ConfigPlanChecks: resource.ConfigPlanChecks{
 			PreApply: []plancheck.PlanCheck{
 				plancheck.ExpectResourceAction(rotationAddress, plancheck.ResourceActionNoop),
@@ -144,7 +141,7 @@ func TestAccAPIKeyRotation_secretOutOfState(t *testing.T) {
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: env.Config(keptOutRotationConfig(name, triggers("1"), true, false, &ids)),
+				Config: env.Config(keptOutRotationConfig(name, triggers("1"), false, &ids)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectKnownValue(rotationAddress, attr("active_access_key_secret"), knownvalue.Null()),
@@ -196,7 +193,7 @@ import {
 		CheckDestroy:             env.CheckDestroy,
 		Steps: []resource.TestStep{
 			{
-				Config: env.Config(imports + keptOutRotationConfig(name, triggers("1"), true, true, &ids)),
+				Config: env.Config(imports + keptOutRotationConfig(name, triggers("1"), true, &ids)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectKnownValue(rotationAddress, attr("active_access_key_secret"), knownvalue.Null()),
@@ -220,7 +217,7 @@ import {
 				},
 			},
 			{
-				Config: env.Config(keptOutRotationConfig(name, triggers("2"), true, false, &ids)),
+				Config: env.Config(keptOutRotationConfig(name, triggers("2"), false, &ids)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(rotationAddress, plancheck.ResourceActionUpdate),
