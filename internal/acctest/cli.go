@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,6 +32,27 @@ type CLI struct {
 // otherwise. Packages that use it run their tests through RunTests.
 func NewCLI(t *testing.T) *CLI {
 	t.Helper()
+	return newCLI(t, nil)
+}
+
+// TimeProviderSource is the address of hashicorp/time (time_rotating,
+// time_static, …), which examples use beside this provider.
+const TimeProviderSource = "hashicorp/time"
+
+// NewCLIWithTimeProvider is NewCLI with hashicorp/time installed through
+// dev_overrides too, built once per test process from the version pinned in
+// tools/go.mod, for configurations that use it: `terraform init` could not
+// fetch it where the registry is out of reach.
+func NewCLIWithTimeProvider(t *testing.T) *CLI {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("Terraform CLI tests run only with TF_ACC=1 (make test sets it)")
+	}
+	return newCLI(t, map[string]string{TimeProviderSource: buildTimeProvider(t)})
+}
+
+func newCLI(t *testing.T, moreOverrides map[string]string) *CLI {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("Terraform CLI tests run only with TF_ACC=1 (make test sets it)")
 	}
@@ -39,13 +63,11 @@ func NewCLI(t *testing.T) *CLI {
 	providerDir := buildProvider(t)
 	dir := t.TempDir()
 	cliConf := filepath.Join(dir, ".terraformrc")
-	overrides := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    %q = %q
-  }
-  direct {}
-}
-`, ProviderSource, providerDir)
+	lines := fmt.Sprintf("    %q = %q\n", ProviderSource, providerDir)
+	for _, source := range slices.Sorted(maps.Keys(moreOverrides)) {
+		lines += fmt.Sprintf("    %q = %q\n", source, moreOverrides[source])
+	}
+	overrides := "provider_installation {\n  dev_overrides {\n" + lines + "  }\n  direct {}\n}\n"
 	if err := os.WriteFile(cliConf, []byte(overrides), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -82,12 +104,47 @@ func buildProvider(t *testing.T) string {
 	return buildDir
 }
 
-// RunTests runs a package's tests and then removes the provider binary
+var (
+	timeBuildOnce sync.Once
+	timeBuildDir  string
+	timeBuildErr  error
+)
+
+// buildTimeProvider builds hashicorp/time once per test process from the
+// tools module, where tools/go.mod pins its version.
+func buildTimeProvider(t *testing.T) string {
+	t.Helper()
+	timeBuildOnce.Do(func() {
+		out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/tcapigw/terraform-provider-tencentcloud").Output()
+		if err != nil {
+			timeBuildErr = fmt.Errorf("finding the module's directory: %w", err)
+			return
+		}
+		tools := filepath.Join(strings.TrimSpace(string(out)), "tools")
+		timeBuildDir, timeBuildErr = os.MkdirTemp("", "tcapigw-time-provider-") //nolint:usetesting // shared by the process; RunTests removes it
+		if timeBuildErr != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(timeBuildDir, "terraform-provider-time"), "github.com/hashicorp/terraform-provider-time")
+		cmd.Dir = tools
+		if out, err := cmd.CombinedOutput(); err != nil {
+			timeBuildErr = fmt.Errorf("go build (in %s): %w\n%s", tools, err, out)
+		}
+	})
+	if timeBuildErr != nil {
+		t.Fatalf("building hashicorp/time: %v", timeBuildErr)
+	}
+	return timeBuildDir
+}
+
+// RunTests runs a package's tests and then removes the provider binaries
 // that CLI tests built: call it from TestMain.
 func RunTests(m *testing.M) {
 	code := m.Run()
-	if buildDir != "" {
-		_ = os.RemoveAll(buildDir)
+	for _, dir := range []string{buildDir, timeBuildDir} {
+		if dir != "" {
+			_ = os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

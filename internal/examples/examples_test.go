@@ -28,7 +28,8 @@ func TestMain(m *testing.M) { acctest.RunTests(m) }
 // covered without changing this test. Files that need a newer CLI than
 // TF_ACC_TERRAFORM_PATH (ephemeral resources, write-only arguments, import by
 // identity, query files, actions) are left out with the reason; a directory left empty
-// is skipped. Query files are validated with `validate -query`.
+// is skipped. Query files are validated with `validate -query`. Examples that use hashicorp/time
+// (time_rotating) get it through dev_overrides too, built from the version tools/go.mod pins.
 func TestExamplesValidate(t *testing.T) {
 	cli := acctest.NewCLI(t) // skips without TF_ACC; builds the provider once
 	version := cliVersion(t, cli)
@@ -68,7 +69,12 @@ func TestExamplesValidate(t *testing.T) {
 				t.Logf("left out under %s: %s", version, reason)
 			}
 
-			work := acctest.NewCLI(t)
+			var work *acctest.CLI
+			if usesTimeProvider(files) {
+				work = acctest.NewCLIWithTimeProvider(t)
+			} else {
+				work = acctest.NewCLI(t)
+			}
 			hasRequiredProviders := false
 			for name, text := range files {
 				if err := os.WriteFile(filepath.Join(work.Dir, name), []byte(text), 0o600); err != nil {
@@ -103,6 +109,20 @@ var (
 	identityImport         = regexp.MustCompile(`(?m)^\s*identity\s*=\s*\{`)
 	actionBlock            = regexp.MustCompile(`(?m)^\s*action\s+"`)
 )
+
+// timeResource finds hashicorp/time's resources (time_rotating, …).
+var timeResource = regexp.MustCompile(`(?m)^\s*(resource|data|ephemeral)\s+"time_`)
+
+// usesTimeProvider reports whether an example uses hashicorp/time, which
+// the CLI then gets through dev_overrides as this provider does.
+func usesTimeProvider(files map[string]string) bool {
+	for _, text := range files {
+		if timeResource.MatchString(text) {
+			return true
+		}
+	}
+	return false
+}
 
 // never is a version that no CLI reaches: for features OpenTofu lacks.
 var never = cliVer{major: 1 << 30}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -401,10 +402,7 @@ func (r *apiKeyRotationResource) Update(ctx context.Context, req resource.Update
 
 	rotated, err := r.client.UpdateAPIKey(ctx, standbyID, "")
 	if err != nil {
-		what := "was not changed"
-		if conns.IsAmbiguous(err) {
-			what = "may or may not have a new secret (the outcome of UpdateApiKey is unclear)"
-		}
+		what := r.standbyOutcome(ctx, standbyID, keys[1].AccessKeySecret)
 		d := diagnostics.APIError("Error rotating to API key "+standbyID, err, r.client.CredentialID())
 		resp.Diagnostics.AddError(d.Summary(), d.Detail()+"\n\n"+rotationUnchanged(activeID, standbyID, what))
 		return
@@ -417,6 +415,29 @@ func (r *apiKeyRotationResource) Update(ctx context.Context, req resource.Update
 	plan.LastRotationTime = types.StringValue(rotated.ModifiedTime)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(recordKeyStatus(ctx, resp.Private, []*conns.APIKey{keys[0], rotated})...)
+}
+
+// outcomeReadTimeout bounds the read that tells what a failed UpdateApiKey
+// left. It runs on a context of its own: the update's may have ended.
+const outcomeReadTimeout = 30 * time.Second
+
+// standbyOutcome says what a failed UpdateApiKey left of the key it was to
+// rotate: the call may have been carried out on an earlier attempt or
+// before its answer was lost, so the key is read again and its secret
+// compared with the one it had before.
+func (r *apiKeyRotationResource) standbyOutcome(ctx context.Context, id, secretBefore string) string {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), outcomeReadTimeout)
+	defer cancel()
+	key, err := r.client.DescribeAPIKey(ctx, id)
+	switch {
+	case err != nil:
+		return "may or may not have a new secret: the outcome of UpdateApiKey is unclear and reading the key afterwards failed (" +
+			conns.ErrorCode(err) + ")"
+	case key.AccessKeySecret == secretBefore:
+		return "was not changed (a read after the failure found its secret as before)"
+	}
+	return "was given a new secret although UpdateApiKey reported a failure (a read after the failure found it changed); " +
+		"no caller holds that secret yet, and this resource does not use it"
 }
 
 // rotationUnchanged says what state the keys are in after a rotation that
