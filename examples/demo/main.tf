@@ -48,6 +48,18 @@ resource "tencentcloud_api_gateway_api_key" "manual" {
   status            = var.manual_key_status
 }
 
+# A usage plan, and the manual key bound to it: an API with key-pair
+# authentication accepts only the keys of a usage plan bound to it.
+resource "tencentcloud_api_gateway_usage_plan" "partners" {
+  usage_plan_name         = "demo-partners"
+  max_request_num_pre_sec = 100
+}
+
+resource "tencentcloud_api_gateway_api_key_attachment" "partner" {
+  api_key_id    = tencentcloud_api_gateway_api_key.manual.id
+  usage_plan_id = tencentcloud_api_gateway_usage_plan.partners.id
+}
+
 output "auto_key_id" {
   value = tencentcloud_api_gateway_api_key.auto.id
 }
@@ -64,4 +76,8 @@ output "manual_key_id" {
 
 output "manual_key_status" {
   value = tencentcloud_api_gateway_api_key.manual.status
+}
+
+output "usage_plan_id" {
+  value = tencentcloud_api_gateway_usage_plan.partners.id
 }

@@ -2,8 +2,12 @@
 # `make demo`: a real Terraform workflow against the local TencentCloud API
 # emulator. It builds the provider and the emulator, starts the emulator on a
 # free local port, then runs terraform on examples/demo/main.tf: create two
-# keys, plan (empty), rotate both secrets, turn a key off and on, destroy.
-# After each stage it prints the API calls that reached the emulator.
+# keys, a usage plan and the manual key's binding to it, plan (empty), rotate
+# both secrets, turn a key off and on, destroy. After each stage it prints
+# the API calls that reached the emulator, and, once the manual key is bound,
+# what a caller of the emulator's gateway (an API with key-pair
+# authentication) gets with the manual key: 200 while it is bound and on,
+# 403 while it is off.
 #
 # Everything it writes (binaries, CLI config, state) lives in a temporary
 # directory that is removed on exit, with the emulator stopped. Needs Go,
@@ -88,6 +92,20 @@ calls() {
 	done
 }
 
+# caller signs a call of the emulator's gateway with the manual key, as the
+# key's callers do (key-pair authentication: X-Date, Source, an HMAC-SHA1
+# signature), prints the gateway's answer, and checks its status. The secret
+# goes to tcemulator in the environment, never on its command line.
+caller() {
+	local expect=$1 out
+	printf '
+caller with key demo_partner_key: '
+	out=$(TCEMULATOR_KEY_SECRET=$TF_VAR_manual_key_secret "$WORK/tcemulator" call-gateway \
+		-url "${TCEMULATOR_GATEWAY_URL}partners/orders" -id demo_partner_key -expect "$expect" 2>&1) ||
+		fail "the caller got another answer than $expect: $out"
+	printf '%s (expected %s)\n' "$out" "$expect"
+}
+
 # A fresh random secret (32 hex digits) for the manual key; never printed.
 new_secret() { head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 
@@ -132,9 +150,10 @@ export TF_VAR_manual_key_secret
 TF_VAR_manual_key_secret=$(new_secret)
 VARS=()
 
-stage "1. Create an auto key and a manual key (secret from TF_VAR_manual_key_secret)"
+stage "1. Create an auto key, a manual key (secret from TF_VAR_manual_key_secret), a usage plan and the manual key's binding to it"
 tf apply -auto-approve
-calls "CreateApiKey ×2"
+calls "CreateApiKey ×2" "CreateUsagePlan ×1" "BindSecretIds ×1"
+caller 200
 
 stage "2. Nothing changed: the plan is empty (terraform plan -detailed-exitcode exits 0)"
 if tf plan -detailed-exitcode; then
@@ -152,18 +171,21 @@ TF_VAR_manual_key_secret=$(new_secret)
 VARS+=(-var auto_key_rotation=2)
 tf apply -auto-approve "${VARS[@]}"
 calls "UpdateApiKey ×2"
+caller 200
 
-stage "4. Turn the manual key off (status = \"off\")"
+stage "4. Turn the manual key off (status = \"off\"): its callers are refused"
 tf apply -auto-approve "${VARS[@]}" -var manual_key_status=off
 calls "DisableApiKey ×1"
+caller 403
 
-stage "5. Turn it back on"
+stage "5. Turn it back on: its callers pass again"
 tf apply -auto-approve "${VARS[@]}" -var manual_key_status=on
 calls "EnableApiKey ×1"
+caller 200
 
-stage "6. Destroy everything (enabled keys are disabled, then deleted)"
+stage "6. Destroy everything (the binding first; enabled keys are disabled, then deleted)"
 tf destroy -auto-approve "${VARS[@]}"
-calls "DisableApiKey ×2" "DeleteApiKey ×2"
+calls "UnBindSecretIds ×1" "DeleteUsagePlan ×1" "DisableApiKey ×2" "DeleteApiKey ×2"
 keys=$(curl -fsS "$ENDPOINT/_emulator/keys")
 [[ $keys == "[]" ]] || fail "keys left in the emulator: $keys"
 echo "the emulator holds no keys"

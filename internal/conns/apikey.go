@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apigw "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/apigateway/v20180808"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
+	"golang.org/x/time/rate"
 )
 
 // API key types and statuses as the API spells them.
@@ -146,6 +147,12 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 
 	lostAnswer := false
 	for attempt := 1; ; attempt++ {
+		// An auto key's create is marked in flight until its key, if its
+		// answer names one, is recorded: lookups of siblings wait for it.
+		end := func(id string) { c.claims.record(id) }
+		if in.AccessKeyType != KeyTypeManual {
+			end = c.claims.begin(in.SecretName)
+		}
 		key, err := call(ctx, c, o, func(ctx context.Context) (*APIKey, string, error) {
 			resp, err := c.api.CreateApiKeyWithContext(ctx, req)
 			if err != nil {
@@ -155,12 +162,15 @@ func (c *Client) CreateAPIKey(ctx context.Context, in CreateAPIKeyInput) (*APIKe
 			key, err := usableKey(actionCreate, resp.Response.Result, requestID, true)
 			return key, requestID, err
 		})
-		if err == nil {
-			return key, nil
-		}
 		if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.answeredKeyID != "" {
 			look.answeredID = apiErr.answeredKeyID
 		}
+		if err == nil {
+			end(key.AccessKeyID)
+			return key, nil
+		}
+		// An incomplete answer still names this call's key: no sibling may take it.
+		end(look.answeredID)
 		switch {
 		case ctx.Err() != nil && IsAmbiguous(err):
 			// Timed out or cancelled while the request was on its way: it
@@ -239,8 +249,9 @@ const codeAmbiguousCreate = "ClientError.AmbiguousCreate"
 // is safe. A key whose ID is known (a manual key, or one an incomplete
 // answer named) is read by ID; a manual key must carry the configured name
 // and secret. An auto key is otherwise found by name among the keys that
-// did not carry it before the first attempt and were created since it
-// started; more than one candidate is an error naming them all, since
+// did not carry it before the first attempt, were created since it started
+// and were not made or adopted by another create of this client (see
+// keyClaims); more than one candidate is an error naming them all, since
 // adopting the wrong one would orphan the other.
 func (c *Client) findCreated(ctx context.Context, look *createLookup) (*APIKey, error) {
 	in := look.in
@@ -261,37 +272,50 @@ func (c *Client) findCreated(ctx context.Context, look *createLookup) (*APIKey, 
 			return nil, &APIError{Action: actionCreate, Code: CodeAccessKeyExist,
 				Message: fmt.Sprintf("key %s exists with another name or secret than configured", in.AccessKeyID)}
 		default:
+			c.claims.record(key.AccessKeyID)
 			return key, nil
 		}
 	}
 
-	keys, err := c.ListAPIKeys(ctx, ListAPIKeysFilter{Name: "SecretName", Value: in.SecretName})
-	if err != nil {
-		return nil, err
-	}
 	since := look.started.Add(-creationClockSlack).UTC().Truncate(time.Second)
-	var candidates []*APIKey
-	for _, k := range keys {
-		created, err := k.Created()
-		if k.SecretName == in.SecretName && k.AccessKeyType == KeyTypeAuto && !look.existing[k.AccessKeyID] &&
-			err == nil && !created.Before(since) {
-			candidates = append(candidates, k)
+	for {
+		// The key of a sibling's create still in flight is listed before
+		// it is recorded as the sibling's: judge only once none is.
+		if err := c.claims.settle(ctx, in.SecretName); err != nil {
+			return nil, fmt.Errorf("waiting for the other creates of keys named %q in this run: %w", in.SecretName, err)
 		}
+		keys, err := c.ListAPIKeys(ctx, ListAPIKeysFilter{Name: "SecretName", Value: in.SecretName})
+		if err != nil {
+			return nil, err
+		}
+		var candidates []*APIKey
+		for _, k := range keys {
+			created, err := k.Created()
+			if k.SecretName == in.SecretName && k.AccessKeyType == KeyTypeAuto && !look.existing[k.AccessKeyID] &&
+				err == nil && !created.Before(since) {
+				candidates = append(candidates, k)
+			}
+		}
+		key, unclaimed, busy := c.claims.claimSole(in.SecretName, candidates)
+		switch {
+		case busy:
+			continue // a sibling's create began meanwhile
+		case key != nil:
+			return key, nil
+		case len(unclaimed) == 0:
+			return nil, nil
+		}
+		ids := make([]string, len(unclaimed))
+		for i, k := range unclaimed {
+			ids[i] = k.AccessKeyID + " (created " + k.CreatedTime + ")"
+		}
+		return nil, &APIError{Action: actionCreate, Code: codeAmbiguousCreate, Message: fmt.Sprintf(
+			"the outcome of CreateApiKey was unclear and %d new auto keys named %q were created since, none of them by another "+
+				"resource of this run: %s. Any of them may be another writer's (a workspace or script using the same name), so none "+
+				"was adopted. Find the one this resource's apply made, bring it under Terraform with "+
+				"`terraform import <resource address> <AccessKeyId>`, and delete only a key that nothing uses",
+			len(unclaimed), in.SecretName, strings.Join(ids, ", "))}
 	}
-	switch len(candidates) {
-	case 0:
-		return nil, nil
-	case 1:
-		return candidates[0], nil
-	}
-	ids := make([]string, len(candidates))
-	for i, k := range candidates {
-		ids[i] = k.AccessKeyID + " (created " + k.CreatedTime + ")"
-	}
-	return nil, &APIError{Action: actionCreate, Code: codeAmbiguousCreate, Message: fmt.Sprintf(
-		"the outcome of CreateApiKey was unclear and %d new auto keys named %q were created since: %s. "+
-			"Import the one that belongs to this resource with terraform import and delete the others",
-		len(candidates), in.SecretName, strings.Join(ids, ", "))}
 }
 
 // mayExist is the error for a CreateApiKey whose outcome was unclear when
@@ -389,9 +413,37 @@ func (c *Client) EnableAPIKey(ctx context.Context, id string) error {
 
 // DisableAPIKey turns a key off. Repeating it is safe, as for EnableAPIKey.
 func (c *Client) DisableAPIKey(ctx context.Context, id string) error {
+	return c.disableAPIKey(ctx, id, nil)
+}
+
+// readAheadOfTurn is how long before a DisableApiKey's turn at the rate
+// limiter DisableAPIKeyIfEnabled sends its read: about one read call.
+const readAheadOfTurn = 100 * time.Millisecond
+
+// DisableAPIKeyIfEnabled reads the key's live status and turns it off if it
+// is on; wasOn reports that it was on, so that this call (maybe, when err
+// is ambiguous) turned it off. A missing key is an error for which
+// IsNotFound is true. A key that is already off is left alone: only its
+// caller knows it is off, a stored status may be stale.
+//
+// The read costs no time and, at scale, almost no calls: the disable's
+// turn at the rate limiter is taken first, and the read is made while the
+// turn comes, in a batch (ReadAPIKey) that gathers the reads of the other
+// callers waiting for theirs.
+func (c *Client) DisableAPIKeyIfEnabled(ctx context.Context, id string) (wasOn bool, err error) {
+	turn := c.limiters.reserve(actionDisable)
+	key, err := c.readAPIKey(ctx, id, time.Now().Add(turn.Delay()-readAheadOfTurn))
+	if err != nil || key.Status != StatusEnabled {
+		turn.Cancel()
+		return false, err
+	}
+	return true, c.disableAPIKey(ctx, id, turn)
+}
+
+func (c *Client) disableAPIKey(ctx context.Context, id string, turn *rate.Reservation) error {
 	req := apigw.NewDisableApiKeyRequest()
 	req.AccessKeyId = common.StringPtr(id)
-	_, err := call(ctx, c, op{action: actionDisable, keyID: id, safeToRepeat: true}, func(ctx context.Context) (struct{}, string, error) {
+	_, err := call(ctx, c, op{action: actionDisable, keyID: id, safeToRepeat: true, turn: turn}, func(ctx context.Context) (struct{}, string, error) {
 		resp, err := c.api.DisableApiKeyWithContext(ctx, req)
 		if err != nil {
 			return struct{}{}, "", err

@@ -189,3 +189,52 @@ func TestAPIKeysStopsWhenAPageAddsNothing(t *testing.T) {
 		t.Errorf("%d calls, want 2", n)
 	}
 }
+
+// Issue 15: a listed key with a null Status is read with its own
+// DescribeApiKey, as a single read would have it; a key that DescribeApiKey
+// finds gone is left out. A null Result is an error, not an empty list.
+func TestAPIKeysDescribesKeysWithoutStatus(t *testing.T) {
+	t.Parallel()
+	// Key 3 is deleted once listed, before it is described.
+	deleteAfterListing := func(next http.Handler) http.Handler {
+		emu, ok := next.(*emulator.Server)
+		if !ok {
+			t.Fatalf("expected the emulator behind the client, got %T", next)
+		}
+		spoiled := spoilListed(false, "batch_key_001", "batch_key_003")(next)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			spoiled.ServeHTTP(w, r)
+			if r.Header.Get("X-TC-Action") == actionList {
+				emu.DeleteKey("batch_key_003")
+			}
+		})
+	}
+	client, emu, ids := batchClient(t, 5, batchWindow, deleteAfterListing)
+	emu.SetKeyEnabled(ids[1], false)
+	keys, err := client.ListAPIKeys(withTimeout(t, time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, k := range keys {
+		listed = append(listed, k.AccessKeyID)
+		want := int64(StatusEnabled)
+		if k.AccessKeyID == ids[1] {
+			want = StatusDisabled
+		}
+		if k.Status != want || k.AccessKeySecret != secretOf(k.AccessKeyID, 1) {
+			t.Errorf("key %s listed with status %d (want %d) or another secret", k.AccessKeyID, k.Status, want)
+		}
+	}
+	if fmt.Sprint(listed) != fmt.Sprint([]string{ids[0], ids[1], ids[2], ids[4]}) {
+		t.Errorf("listed %v", listed)
+	}
+	if got := callsOf(emu); got[actionList] != 1 || got[actionDescribe] != 2 {
+		t.Errorf("expected 1 DescribeApiKeysStatus and a DescribeApiKey for each of the 2 keys without a status, got %v", got)
+	}
+
+	client, _, _ = batchClient(t, 2, batchWindow, spoilListed(true))
+	if keys, err := client.ListAPIKeys(withTimeout(t, time.Minute)); !HasCode(err, codeEmptyResult) {
+		t.Fatalf("a null Result: expected %s, got %d keys and %v", codeEmptyResult, len(keys), err)
+	}
+}

@@ -2,6 +2,7 @@ package conns
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -94,6 +95,8 @@ type readBatch struct {
 	want map[string]bool
 	// full is closed when the batch holds maxBatchKeys keys.
 	full chan struct{}
+	// until is when the batch stops gathering, unless it fills up first.
+	until time.Time
 	// ctx carries the call; cancelled when every waiter has left.
 	ctx     context.Context
 	cancel  context.CancelFunc
@@ -115,8 +118,14 @@ func newReadBatcher(c *Client) *readBatcher {
 // other reads of this client (see readBatcher). A missing key gives an
 // error for which IsNotFound is true, always from DescribeApiKey itself.
 func (c *Client) ReadAPIKey(ctx context.Context, id string) (*APIKey, error) {
+	return c.readAPIKey(ctx, id, time.Time{})
+}
+
+// readAPIKey is ReadAPIKey; a batch that this read opens gathers at least
+// until gatherUntil, when the reader has nothing better to do meanwhile.
+func (c *Client) readAPIKey(ctx context.Context, id string, gatherUntil time.Time) (*APIKey, error) {
 	b := c.reads
-	key, listed, batch := b.join(ctx, id)
+	key, listed, batch := b.join(ctx, id, gatherUntil)
 	switch {
 	case listed && key != nil:
 		return key, nil
@@ -150,8 +159,9 @@ func (c *Client) ReadAPIKey(ctx context.Context, id string) (*APIKey, error) {
 }
 
 // join answers id from a current listing (listed), or adds it to the open
-// batch, opening one if needed. Neither (nil batch) means: describe it.
-func (b *readBatcher) join(ctx context.Context, id string) (key *APIKey, listed bool, batch *readBatch) {
+// batch, opening one that gathers for the window or until gatherUntil,
+// whichever is later, if needed. Neither (nil batch) means: describe it.
+func (b *readBatcher) join(ctx context.Context, id string, gatherUntil time.Time) (key *APIKey, listed bool, batch *readBatch) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.reads++
@@ -166,7 +176,11 @@ func (b *readBatcher) join(ctx context.Context, id string) (key *APIKey, listed 
 	}
 	if b.open == nil {
 		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		b.open = &readBatch{want: map[string]bool{}, full: make(chan struct{}), ctx: bctx, cancel: cancel, done: make(chan struct{})}
+		until := time.Now().Add(b.window)
+		if gatherUntil.After(until) {
+			until = gatherUntil
+		}
+		b.open = &readBatch{want: map[string]bool{}, full: make(chan struct{}), until: until, ctx: bctx, cancel: cancel, done: make(chan struct{})}
 		go b.run(b.open)
 	}
 	batch = b.open
@@ -263,7 +277,9 @@ func (b *readBatcher) run(batch *readBatch) {
 			b.mu.Unlock()
 			batch.alone = true
 			return
-		case b.reads >= listAfterReads && (b.accountKeys == 0 || b.accountKeys <= listAccountRatio*b.reads):
+		case b.reads >= listAfterReads && b.writing == 0 && (b.accountKeys == 0 || b.accountKeys <= listAccountRatio*b.reads):
+			// (While the client writes, a listing would answer this batch
+			// only, not be kept: one filtered call does that for less.)
 			b.listingDone = make(chan struct{})
 			reads := b.reads
 			b.mu.Unlock()
@@ -279,10 +295,12 @@ func (b *readBatcher) run(batch *readBatch) {
 	}
 }
 
-// gather waits batchWindow, then for as long as the list action's limiter
-// would hold the call back, so that reads arriving meanwhile share it.
+// gather waits until the batch's time (batchWindow, or longer for a
+// reader that waits its turn for a write anyway), then for as long as the
+// list action's limiter would hold the call back, so that reads arriving
+// meanwhile share it.
 func (b *readBatcher) gather(batch *readBatch) {
-	wait := b.window
+	wait := time.Until(batch.until)
 	for wait > 0 {
 		t := time.NewTimer(wait)
 		select {
@@ -300,7 +318,7 @@ func (b *readBatcher) gather(batch *readBatch) {
 
 // readByID answers ids with one DescribeApiKeysStatus filtered on them.
 func (b *readBatcher) readByID(batch *readBatch, ids []string) {
-	keys, _, err := b.c.keysPage(batch.ctx, 0, &apigw.Filter{Name: common.StringPtr("AccessKeyId"), Values: common.StringPtrs(ids)})
+	keys, _, _, err := b.c.keysPage(batch.ctx, 0, &apigw.Filter{Name: common.StringPtr("AccessKeyId"), Values: common.StringPtrs(ids)})
 	if err != nil {
 		b.failed(batch, err)
 		return
@@ -327,22 +345,28 @@ func (b *readBatcher) listAccount(batch *readBatch, reads int) (rest []string) {
 	seen := map[string]bool{}
 	for offset := 0; ; {
 		var keys []*APIKey
+		var ids []string
 		var total int
-		keys, total, err = b.c.keysPage(batch.ctx, offset)
+		keys, ids, total, err = b.c.keysPage(batch.ctx, offset)
 		if err != nil {
 			b.failed(batch, err)
 			return nil
 		}
+		// Keys that failed the checks count for paging but stay out of
+		// the listing: reads ask DescribeApiKey for them.
+		usable := byID(keys)
 		added := 0
-		for _, k := range keys {
-			if !seen[k.AccessKeyID] {
-				seen[k.AccessKeyID] = true
-				all = append(all, k)
+		for _, id := range ids {
+			if !seen[id] {
+				seen[id] = true
+				if k, ok := usable[id]; ok {
+					all = append(all, k)
+				}
 				added++
 			}
 		}
-		offset += len(keys)
-		if offset == len(keys) && total > listAccountRatio*reads {
+		offset += len(ids)
+		if offset == len(ids) && total > listAccountRatio*reads {
 			b.mu.Lock()
 			b.accountKeys = total
 			b.mu.Unlock()
@@ -399,40 +423,33 @@ func (b *readBatcher) failed(batch *readBatch, err error) {
 }
 
 // keysPage is one DescribeApiKeysStatus call of maxPageSize keys from
-// offset, with filters of any number of values, and the number of keys
-// matching the filters.
-func (c *Client) keysPage(ctx context.Context, offset int, filters ...*apigw.Filter) ([]*APIKey, int, error) {
-	req := apigw.NewDescribeApiKeysStatusRequest()
-	req.Limit = common.Int64Ptr(maxPageSize)
-	req.Offset = common.Int64Ptr(int64(offset))
-	for _, f := range filters {
-		if f != nil {
-			req.Filters = append(req.Filters, f)
-		}
+// offset, with filters of any number of values: the keys that pass the
+// checks of a single read (usableKey), the IDs of every key on the page
+// (for paging), and the number of keys matching the filters. A key that
+// fails the checks (a null Status, say) is left out of keys, so its reader
+// asks DescribeApiKey for it, as for any key absent from an answer.
+func (c *Client) keysPage(ctx context.Context, offset int, filters ...*apigw.Filter) (keys []*APIKey, ids []string, total int, err error) {
+	page, requestID, err := c.describeKeysStatus(ctx, int64(offset), filters)
+	if err != nil {
+		return nil, nil, 0, err
 	}
-	page, err := call(ctx, c, op{action: actionList, safeToRepeat: true}, func(ctx context.Context) (*apigw.ApiKeysStatus, string, error) {
-		resp, err := c.api.DescribeApiKeysStatusWithContext(ctx, req)
-		if err != nil {
-			return nil, "", err
-		}
-		return resp.Response.Result, deref(resp.Response.RequestId), nil
-	})
-	if err != nil || page == nil {
-		return nil, 0, err
-	}
-	keys := make([]*APIKey, 0, len(page.ApiKeySet))
+	keys = make([]*APIKey, 0, len(page.ApiKeySet))
 	for _, k := range page.ApiKeySet {
-		key, err := fromSDK(actionList, k)
+		key, err := usableKey(actionList, k, requestID, false)
+		if apiErr, ok := errors.AsType[*APIError](err); ok && apiErr.answeredKeyID != "" {
+			ids = append(ids, apiErr.answeredKeyID)
+			continue
+		}
 		if err != nil {
-			return nil, 0, err
+			return nil, nil, 0, err
 		}
 		keys = append(keys, key)
+		ids = append(ids, key.AccessKeyID)
 	}
-	total := 0
 	if page.TotalCount != nil {
 		total = int(*page.TotalCount)
 	}
-	return keys, total, nil
+	return keys, ids, total, nil
 }
 
 // readyIn is how long the action's limiter would make a call wait now.

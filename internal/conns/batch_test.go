@@ -1,14 +1,17 @@
 package conns
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -140,6 +143,80 @@ func keepFirstListed(next http.Handler) http.Handler {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(body)
 	})
+}
+
+// spoilListed rewrites every DescribeApiKeysStatus answer: the entries of
+// ids (all entries when none is given) lose their Status (null, as the SDK
+// then reads it), and with nullResult the whole Result is null.
+func spoilListed(nullResult bool, ids ...string) func(http.Handler) http.Handler {
+	spoil := map[string]bool{}
+	for _, id := range ids {
+		spoil[id] = true
+	}
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			var env struct {
+				Response map[string]any
+			}
+			if r.Header.Get("X-TC-Action") == actionList && json.Unmarshal(body, &env) == nil {
+				if result, ok := env.Response["Result"].(map[string]any); ok {
+					set, _ := result["ApiKeySet"].([]any)
+					for _, k := range set {
+						if key, ok := k.(map[string]any); ok && (len(ids) == 0 || spoil[fmt.Sprint(key["AccessKeyId"])]) {
+							key["Status"] = nil
+						}
+					}
+					if nullResult {
+						env.Response["Result"] = nil
+					}
+				}
+				body, _ = json.Marshal(env)
+			}
+			for k, v := range rec.Header() {
+				if k != "Content-Length" {
+					w.Header()[k] = v
+				}
+			}
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
+// Issue 15: a listed key with a null Status gets the checks of a single
+// read: its reader asks DescribeApiKey instead of taking an unknown status,
+// in a batched answer and in an account listing alike; the other keys are
+// still answered by the shared call.
+func TestReadAPIKeyDescribesListedKeysWithoutStatus(t *testing.T) {
+	t.Parallel()
+	client, emu, ids := batchClient(t, 6, 300*time.Millisecond, spoilListed(false, "batch_key_001", "batch_key_004"))
+	mustReadAll(t, client, ids, 1)
+	if got := callsOf(emu); got[actionList] != 1 || got[actionDescribe] != 2 {
+		t.Fatalf("expected 1 DescribeApiKeysStatus and a DescribeApiKey for each of the 2 keys without a status, got %v", got)
+	}
+
+	client, emu, ids = batchClient(t, 60, 100*time.Millisecond, spoilListed(false, "batch_key_025"))
+	mustReadAll(t, client, ids[0:10], 1)
+	mustReadAll(t, client, ids[10:20], 1)
+	callsOf(emu)
+	mustReadAll(t, client, ids[20:30], 1)
+	if got := callsOf(emu); got[actionDescribe] != 1 || len(got) != 1 {
+		t.Fatalf("reads answered by the account listing: expected only a DescribeApiKey of the key without a status, got %v", got)
+	}
+}
+
+// A listing answered with a null Result is a failed batch, not "no keys":
+// every read asks DescribeApiKey.
+func TestReadAPIKeyDescribesAfterANullListing(t *testing.T) {
+	t.Parallel()
+	client, emu, ids := batchClient(t, 4, 300*time.Millisecond, spoilListed(true))
+	mustReadAll(t, client, ids, 1)
+	if got := callsOf(emu); got[actionList] != 1 || got[actionDescribe] != 4 {
+		t.Fatalf("expected the null listing, then 4 DescribeApiKey, got %v", got)
+	}
 }
 
 // A key absent from a batched answer is confirmed by DescribeApiKey: keys
@@ -344,16 +421,229 @@ func TestReadAPIKeyCancelledReaderLeavesOthersServed(t *testing.T) {
 	if got := emu.CallCounts(); got[actionList] != 1 || len(got) != 1 {
 		t.Fatalf("expected one DescribeApiKeysStatus for the others, got %v", got)
 	}
+}
 
-	// When every reader of a batch gives up, its call is not made.
-	emu.ResetCalls()
-	ctx, cancel = context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	if _, err := client.ReadAPIKey(ctx, ids[0]); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("expected the deadline, got %v", err)
+// When every reader of a batch gives up, the batch's call is not made. The
+// batch holds two keys: a batch of one never calls on its own (its reader
+// describes the key), so only a larger one shows a call nobody waits for.
+func TestReadAPIKeyBatchNobodyWaitsForMakesNoCall(t *testing.T) {
+	t.Parallel()
+	const window = 400 * time.Millisecond
+	client, emu, ids := batchClient(t, 3, window, nil)
+	readers := ids[:2]
+	errs := make(chan error, len(readers))
+	for _, id := range readers {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			_, err := client.ReadAPIKey(ctx, id)
+			errs <- err
+		}()
 	}
-	time.Sleep(450 * time.Millisecond)
+	// The batch both readers joined, taken while it gathers.
+	var batch *readBatch
+	for deadline := time.Now().Add(time.Second); batch == nil; {
+		client.reads.mu.Lock()
+		if b := client.reads.open; b != nil && b.waiters == len(readers) {
+			batch = b
+		}
+		client.reads.mu.Unlock()
+		if batch == nil {
+			if time.Now().After(deadline) {
+				t.Fatal("the two readers did not join one batch")
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	for range readers {
+		if err := <-errs; !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("expected the deadline, got %v", err)
+		}
+	}
+	select {
+	case <-batch.done:
+	case <-time.After(10 * window):
+		t.Fatal("the abandoned batch never ended")
+	}
 	if got := emu.Calls(); len(got) != 0 {
 		t.Fatalf("a batch nobody waits for made calls: %v", got)
+	}
+	if len(batch.ids) != len(readers) || !errors.Is(batch.err, context.Canceled) {
+		t.Fatalf("expected a cancelled batch of %d keys, got %d keys and error %v", len(readers), len(batch.ids), batch.err)
+	}
+}
+
+// holdAccountListing holds back the answer of the first unfiltered
+// DescribeApiKeysStatus (an account listing) once armed: the emulator has
+// answered it, so it shows the keys as they were then, and it reaches the
+// client only when release is closed.
+type holdAccountListing struct {
+	armed    atomic.Bool
+	answered chan struct{}
+	release  chan struct{}
+	once     sync.Once
+}
+
+func newHoldAccountListing() *holdAccountListing {
+	return &holdAccountListing{answered: make(chan struct{}), release: make(chan struct{})}
+}
+
+func (h *holdAccountListing) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		listing := r.Header.Get("X-TC-Action") == actionList && !bytes.Contains(body, []byte("AccessKeyId"))
+		if !listing || !h.armed.Load() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		held := false
+		h.once.Do(func() { held = true })
+		if !held {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		next.ServeHTTP(rec, r)
+		close(h.answered)
+		<-h.release
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	})
+}
+
+// A listing taken while the client wrote is not kept: a write that starts
+// (and here ends) while the account listing is in flight leaves the
+// listing's view of the written key stale, so later reads must not be
+// answered from it.
+func TestReadAPIKeyListingTakenAcrossAWriteIsNotKept(t *testing.T) {
+	t.Parallel()
+	hold := newHoldAccountListing()
+	client, emu, ids := batchClient(t, 40, 100*time.Millisecond, hold.wrap)
+	mustReadAll(t, client, ids[0:10], 1)
+	callsOf(emu)
+
+	// Reads 11-20 list the account; its answer is held back.
+	hold.armed.Store(true)
+	readsDone := make(chan struct{})
+	go func() {
+		defer close(readsDone)
+		mustReadAll(t, client, ids[10:20], 1)
+	}()
+	select {
+	case <-hold.answered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the account was not listed")
+	}
+	// While the listing is in flight, the client disables a key.
+	written := ids[35]
+	if err := client.DisableAPIKey(withTimeout(t, time.Minute), written); err != nil {
+		t.Fatal(err)
+	}
+	close(hold.release)
+	<-readsDone
+	if got := callsOf(emu); got[actionList] != 1 || got[actionDisable] != 1 || len(got) != 2 {
+		t.Fatalf("expected the account listing and the disable, got %v", got)
+	}
+
+	key, err := client.ReadAPIKey(withTimeout(t, time.Minute), written)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key.Status != StatusDisabled {
+		t.Fatalf("key %s, disabled while the listing was taken, read with status %d from the listing", written, key.Status)
+	}
+	if got := callsOf(emu); got[actionDescribe] != 1 || len(got) != 1 {
+		t.Fatalf("expected the key read by its own DescribeApiKey, got %v", got)
+	}
+}
+
+// DisableAPIKeyIfEnabled disables only a key that is on, and reports it.
+func TestDisableAPIKeyIfEnabled(t *testing.T) {
+	t.Parallel()
+	client, emu, ids := batchClient(t, 3, batchWindow, nil)
+	emu.SetKeyEnabled(ids[1], false)
+	emu.DeleteKey(ids[2])
+
+	if wasOn, err := client.DisableAPIKeyIfEnabled(withTimeout(t, time.Minute), ids[0]); err != nil || !wasOn {
+		t.Fatalf("an enabled key: expected it turned off, got %v, %v", wasOn, err)
+	}
+	if k, _ := emu.Key(ids[0]); k.Enabled {
+		t.Fatal("the enabled key is still on")
+	}
+	if got := emu.Calls(); len(got) != 2 || got[0].Action != actionDescribe || got[1].Action != actionDisable {
+		t.Fatalf("an enabled key: expected DescribeApiKey and DisableApiKey, got %v", got)
+	}
+
+	emu.ResetCalls()
+	if wasOn, err := client.DisableAPIKeyIfEnabled(withTimeout(t, time.Minute), ids[1]); err != nil || wasOn {
+		t.Fatalf("a disabled key: expected it left alone, got %v, %v", wasOn, err)
+	}
+	if got := callsOf(emu); got[actionDescribe] != 1 || len(got) != 1 {
+		t.Fatalf("a disabled key: expected one DescribeApiKey and no disable, got %v", got)
+	}
+
+	if wasOn, err := client.DisableAPIKeyIfEnabled(withTimeout(t, time.Minute), ids[2]); !IsNotFound(err) || wasOn {
+		t.Fatalf("a missing key: expected not found, got %v, %v", wasOn, err)
+	}
+	if got := callsOf(emu); got[actionDescribe] != 1 || len(got) != 1 {
+		t.Fatalf("a missing key: expected one DescribeApiKey and no disable, got %v", got)
+	}
+}
+
+// Deletes as Terraform makes them (10 at a time, each disabling then
+// deleting its key) at the API's rate limit: the reads of the live status
+// wait for their disable's turn in shared calls, so the destroy costs its
+// DisableApiKey and DeleteApiKey calls and few reads. The account holds
+// more keys than the destroy: while the client writes, no batch lists it.
+func TestDisableAPIKeyIfEnabledSharesReadsAtTheRateLimit(t *testing.T) {
+	t.Parallel()
+	const n, account, parallelism = 60, 250, 10
+	_, emu, ids := batchClient(t, account, batchWindow, nil)
+	emu.SetRateLimit(DefaultRateLimit)
+	server := httptest.NewServer(emu)
+	t.Cleanup(server.Close)
+	client, err := New(Config{SecretID: emu.SecretID(), SecretKey: emu.SecretKey(), Endpoint: server.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	work := make(chan string)
+	go func() {
+		defer close(work)
+		for _, id := range ids[:n] {
+			work <- id
+		}
+	}()
+	var wg sync.WaitGroup
+	for range parallelism {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range work {
+				ctx := withTimeout(t, time.Minute)
+				if wasOn, err := client.DisableAPIKeyIfEnabled(ctx, id); err != nil || !wasOn {
+					t.Errorf("disabling %s: %v, %v", id, wasOn, err)
+					continue
+				}
+				if err := client.DeleteAPIKey(ctx, id); err != nil {
+					t.Errorf("deleting %s: %v", id, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	got := emu.CallCounts()
+	t.Logf("%d deletes: %v", n, got)
+	// A read that a loaded machine leaves alone in its batch is a plain
+	// DescribeApiKey: count the reads of both kinds together.
+	reads := got[actionDescribe] + got[actionList]
+	if got[actionDisable] != n || got[actionDeleteKey] != n || reads > n/5 || len(got) != 2+min(got[actionDescribe], 1)+min(got[actionList], 1) {
+		t.Fatalf("expected %d DisableApiKey and DeleteApiKey, and at most %d reads, got %v", n, n/5, got)
+	}
+	if left := len(emu.Keys()); left != account-n {
+		t.Fatalf("expected %d keys left, got %d", account-n, left)
 	}
 }

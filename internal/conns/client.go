@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	apigw "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/apigateway/v20180808"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
+	"golang.org/x/time/rate"
 )
 
 // requestTimeout bounds one HTTP exchange; operation timeouts come from the context.
@@ -31,6 +32,10 @@ type Client struct {
 	limiters *rateLimiters
 	// reads gathers ReadAPIKey calls into shared calls (batch.go).
 	reads *readBatcher
+	// claims records the keys this client's creates made or adopted, so a
+	// create's lookup never takes another's key (apikey_claims.go).
+	claims *keyClaims
+
 	// planKeys, binds and unbinds share the calls of one usage plan's
 	// bindings (usage_plan_binding.go).
 	planKeys *planKeyListings
@@ -70,6 +75,7 @@ func New(cfg Config) (*Client, error) {
 		endpoint: scheme + "://" + host,
 		creds:    cred,
 		limiters: newRateLimiters(cfg.RateLimit),
+		claims:   newKeyClaims(),
 	}
 	c.reads = newReadBatcher(c)
 	c.planKeys = newPlanKeyListings(c)
@@ -112,6 +118,9 @@ type op struct {
 	safeToRepeat bool
 	// secrets of this call (API key secrets) to mask in every log line.
 	secrets []string
+	// turn, when set, is the action's turn at the rate limiter, reserved
+	// before the call: the first attempt waits for it instead.
+	turn *rate.Reservation
 }
 
 // call runs one API action: it waits for the action's rate limiter, sends
@@ -133,8 +142,20 @@ func call[T any](ctx context.Context, c *Client, o op, send func(context.Context
 
 	var zero T
 	for attempt := 1; ; attempt++ {
-		if err := c.limiters.wait(ctx, o.action); err != nil {
-			return zero, &APIError{Action: o.action, Code: "ClientError.RateLimitWait", Message: err.Error(), err: ctxErr(ctx, err)}
+		var err error
+		if attempt == 1 && o.turn != nil {
+			err = waitTurn(ctx, o.turn)
+		} else {
+			err = c.limiters.wait(ctx, o.action)
+		}
+		if err != nil {
+			// Only the context ends the wait: it ended, or the limiter saw
+			// that its deadline would pass first. Nothing was sent.
+			cause := ctx.Err()
+			if cause == nil {
+				cause = fmt.Errorf("%v: %w", err, context.DeadlineExceeded)
+			}
+			return zero, classify(o.action, fmt.Errorf("waiting for the rate limit of %s: %w", o.action, cause))
 		}
 		start := time.Now()
 		out, requestID, err := sendReady(ctx, c, send)
@@ -175,15 +196,6 @@ func (c *Client) knownSecrets(extra ...string) []string {
 func maskedContext(ctx context.Context, secrets []string) context.Context {
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
 	return tflog.MaskMessageStrings(ctx, secrets...)
-}
-
-// ctxErr prefers the context's own error, so errors.Is finds
-// context.DeadlineExceeded or context.Canceled.
-func ctxErr(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return err
 }
 
 // newTransport is net/http's default transport (proxies from the

@@ -153,3 +153,92 @@ func TestFallbackProfileHonoursTCCLIProfile(t *testing.T) {
 		t.Fatalf("got SecretId %q, want the staging profile's", id)
 	}
 }
+
+// Issue 15, item 6: a credentials file of the SDK that exists but cannot be
+// used is an error naming it, without its content; only a missing file
+// lets the next source (here another account's tccli profile) be used.
+func TestMalformedCredentialsFileIsAnError(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("TCCLI_PROFILE", "")
+	os.Unsetenv("TCCLI_PROFILE")
+	if err := os.MkdirAll(filepath.Join(home, ".tccli"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(home, ".tccli", "default.credential"), []byte(`{"secretId": "AKIDotheraccount", "secretKey": "k"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const leaked = "s3cr3tKeyMaterialInTheFile"
+	write := func(path, content string) string {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	named := write(filepath.Join(t.TempDir(), "creds.ini"), "[default]\nsecret_id = AKIDfile\nsecret-key = "+leaked+"\n")
+	home1 := write(filepath.Join(home, ".tencentcloud", "credentials"), "[default\nsecret_key = "+leaked+"\n")
+
+	// In this order: the named file is read before the one in the home
+	// folder, so the second case unsets the variable.
+	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", named)
+	for _, tc := range []struct{ name, path string }{{"TENCENTCLOUD_CREDENTIALS_FILE", named}, {"~/.tencentcloud/credentials", home1}} {
+		if tc.name != "TENCENTCLOUD_CREDENTIALS_FILE" {
+			os.Unsetenv("TENCENTCLOUD_CREDENTIALS_FILE")
+		}
+		_, err := (Config{}).credential()
+		if err == nil || !strings.Contains(err.Error(), tc.path) || !strings.Contains(err.Error(), "malformed") || strings.Contains(err.Error(), leaked) {
+			t.Fatalf("%s malformed: got %v; want an error naming %s and not quoting it", tc.name, err, tc.path)
+		}
+	}
+
+	// Missing: the next source.
+	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", filepath.Join(home, "nope"))
+	cred, err := (Config{}).credential()
+	if err != nil || cred.GetSecretId() != "AKIDotheraccount" {
+		t.Fatalf("a missing credentials file must fall through to the tccli profile: %v", err)
+	}
+	// Well-formed: used.
+	write(named, "[default]\nsecret_id = AKIDfile\nsecret_key = k\n")
+	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", named)
+	plan, err := (Config{}).resolveCredentials()
+	if err != nil || plan.source.GetSecretId() != "AKIDfile" || !strings.Contains(plan.sourceName, named) {
+		t.Fatalf("a valid credentials file: %+v, %v", plan, err)
+	}
+}
+
+// Issue 15, item 6: a profile name is a file name in the shared folder; a
+// path separator or ".." in it is refused, from the configuration and
+// from TENCENTCLOUD_PROFILE or TCCLI_PROFILE alike, before any file is read.
+func TestProfileNameCannotLeaveTheFolder(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("TENCENTCLOUD_CREDENTIALS_FILE", "")
+	os.Unsetenv("TENCENTCLOUD_CREDENTIALS_FILE")
+	dir := filepath.Join(home, "profiles")
+	outside := filepath.Join(home, "outside")
+	for _, d := range []string{dir, outside} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A readable credential outside the folder: the names below reach it.
+	if err := os.WriteFile(filepath.Join(outside, "x.credential"), []byte(`{"secretId": "AKIDoutside", "secretKey": "k"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"../outside/x", "..", "a/b", `a\b`, "x..y"} {
+		if _, err := (Config{Profile: name, SharedCredentialsDir: dir}).resolveCredentials(); err == nil || !strings.Contains(err.Error(), "path separator") {
+			t.Errorf("profile %q: got %v, want a refusal", name, err)
+		}
+	}
+	t.Setenv("TCCLI_PROFILE", "../../"+filepath.Base(home)+"/outside/x")
+	if _, err := (Config{}).resolveCredentials(); err == nil || !strings.Contains(err.Error(), "path separator") {
+		t.Errorf("TCCLI_PROFILE with ..: got %v, want a refusal", err)
+	}
+	if err := ValidateProfileName("team-a.prod_1"); err != nil {
+		t.Errorf("a plain name was refused: %v", err)
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -230,8 +232,12 @@ func (c Config) resolveCredentials() (*credentialPlan, error) {
 		plan.usesProfile(p)
 	default:
 		// Not named: the SDK's credentials file, then tccli's default profile.
-		if cred, err := common.DefaultProfileProvider().GetCredential(); err == nil {
-			plan.source, plan.sourceName = cred, "the TencentCloud credentials file"
+		cred, file, err := readCredentialsFile()
+		if err != nil {
+			return nil, err
+		}
+		if cred != nil {
+			plan.source, plan.sourceName = cred, "the TencentCloud credentials file "+file
 			break
 		}
 		// TCCLI_PROFILE names it, as the SDK's own tccli provider reads it.
@@ -259,6 +265,49 @@ func (c Config) resolveCredentials() (*credentialPlan, error) {
 		plan.role.SessionDuration = DefaultSessionDuration
 	}
 	return plan, nil
+}
+
+// credentialsFile is the SDK's credentials file, as its ProfileProvider
+// finds it: TENCENTCLOUD_CREDENTIALS_FILE, else ~/.tencentcloud/credentials.
+// An empty variable names no file.
+func credentialsFile() string {
+	if path, ok := os.LookupEnv(common.EnvCredentialFile); ok {
+		return path
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(home, ".tencentcloud", "credentials")
+}
+
+// readCredentialsFile reads the SDK's credentials file: nil when there is
+// none, so that the next source is used. A file that exists but cannot be
+// used is an error naming it: falling through would pick up another
+// source, possibly another account's. The error never quotes the file.
+func readCredentialsFile() (common.CredentialIface, string, error) {
+	path := credentialsFile()
+	if path == "" {
+		return nil, "", nil
+	}
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, "", nil
+	} else if err != nil {
+		reason := err
+		var pathErr *fs.PathError
+		if errors.As(err, &pathErr) {
+			reason = pathErr.Err // without the path, which is named once already
+		}
+		return nil, "", fmt.Errorf("the TencentCloud credentials file %s cannot be read: %w", path, reason)
+	}
+	cred, err := common.DefaultProfileProvider().GetCredential()
+	if err != nil {
+		// The SDK's messages can quote lines of the file; say only where
+		// it is and what it must hold.
+		return nil, "", fmt.Errorf("the TencentCloud credentials file %s is malformed: it must be an INI file whose [default] section sets secret_id and secret_key. "+
+			"Fix it, or remove it (or unset %s) to use the next source", path, common.EnvCredentialFile)
+	}
+	return cred, path, nil
 }
 
 func (p *credentialPlan) usesProfile(prof *tccliProfile) {
@@ -289,9 +338,14 @@ type credentials interface {
 	secrets() []string
 	// describe names the credential in error messages, never a secret.
 	describe() string
-	// invalidate drops temporary credentials with this SecretId, so that
-	// the next ensure obtains new ones; false when there is nothing to drop.
-	invalidate(secretID string) bool
+	// generation numbers the temporary credentials in use (0: static keys,
+	// or none obtained yet); it only grows.
+	generation() uint64
+	// reject reports that the API refused the credentials of generation
+	// gen. When gen is still current it is marked stale, so that the next
+	// ensure obtains the next generation; it stays in use until then. False
+	// when there is nothing to renew (static keys).
+	reject(gen uint64) bool
 }
 
 // codeTokenFailure: the API rejected temporary credentials (expired, or a
@@ -300,17 +354,20 @@ const codeTokenFailure = "AuthFailure.TokenFailure"
 
 // sendReady makes the credentials ready, then sends. When the API rejects
 // temporary credentials that were still fresh here (its clock runs ahead
-// of this machine's), it obtains new ones and sends once more: the request
-// was refused before anything was done, so repeating it is safe.
+// of this machine's), it sends once more with the next generation: the one
+// this call or a parallel one obtains. The request was refused before
+// anything was done, so repeating it is safe.
 func sendReady[T any](ctx context.Context, c *Client, send func(context.Context) (T, string, error)) (T, string, error) {
 	var zero T
 	if err := c.ready(ctx); err != nil {
 		return zero, "", err
 	}
-	used := c.creds.GetSecretId()
+	// Read before signing: a refresh finishing in between makes this older
+	// than what signed, which costs at most the one retry below.
+	used := c.creds.generation()
 	out, requestID, err := send(ctx)
 	var sdkErr *tcerr.TencentCloudSDKError
-	if err == nil || !errors.As(err, &sdkErr) || sdkErr.Code != codeTokenFailure || !c.creds.invalidate(used) {
+	if err == nil || !errors.As(err, &sdkErr) || sdkErr == nil || sdkErr.Code != codeTokenFailure || !c.creds.reject(used) {
 		return out, requestID, err
 	}
 	tflog.Debug(ctx, "TencentCloud rejected the temporary credentials before their expiry; obtaining new ones")
@@ -335,7 +392,9 @@ func (s staticCredentials) secrets() []string {
 
 func (s staticCredentials) describe() string { return s.GetSecretId() }
 
-func (staticCredentials) invalidate(string) bool { return false }
+func (staticCredentials) generation() uint64 { return 0 }
+
+func (staticCredentials) reject(uint64) bool { return false }
 
 func presentValues(values ...string) []string {
 	out := make([]string, 0, len(values))
@@ -352,6 +411,8 @@ type tempKeys struct {
 	id, key, token string
 	expires        time.Time
 	lifetime       time.Duration // as granted, from ExpiredTime
+	// gen is set when the keys are installed: 1 for the first exchange's.
+	gen uint64
 }
 
 // exchangeFunc obtains temporary credentials from STS. It returns the
@@ -370,19 +431,26 @@ type roleCredentials struct {
 
 	group singleflight.Group
 	mu    sync.RWMutex
-	cur   *tempKeys
-	masks []string
+	// cur is the generation that signs. Once obtained it is only ever
+	// replaced by a complete newer one, never cleared, so that a call
+	// signing during a refresh never signs with empty values.
+	cur *tempKeys
+	// rejected: the API refused cur before its refresh point; the next
+	// ensure obtains the next generation.
+	rejected bool
+	masks    []string
 }
 
 var _ credentials = (*roleCredentials)(nil)
 
 // stale reports whether the credentials must be (re)obtained: there are
-// none yet, or less than min(5 min, 20% of their lifetime) is left.
+// none yet, the API rejected them, or less than min(5 min, 20% of their
+// lifetime) is left.
 func (r *roleCredentials) stale() bool {
 	r.mu.RLock()
-	cur := r.cur
+	cur, rejected := r.cur, r.rejected
 	r.mu.RUnlock()
-	return cur == nil || cur.expires.Sub(r.now()) < refreshMargin(cur.lifetime)
+	return cur == nil || rejected || cur.expires.Sub(r.now()) < refreshMargin(cur.lifetime)
 }
 
 func refreshMargin(lifetime time.Duration) time.Duration {
@@ -419,8 +487,13 @@ func (r *roleCredentials) ensure(ctx context.Context) error {
 		fields["lifetime_s"] = int(keys.lifetime.Seconds())
 		tflog.Debug(ctx, "TencentCloud STS credentials obtained", fields)
 		r.mu.Lock()
-		r.cur = keys
 		r.masks = append(r.masks, keys.key, keys.token)
+		if r.cur != nil {
+			keys.gen = r.cur.gen + 1
+		} else {
+			keys.gen = 1
+		}
+		r.cur, r.rejected = keys, false
 		r.mu.Unlock()
 		return nil, nil
 	})
@@ -428,7 +501,9 @@ func (r *roleCredentials) ensure(ctx context.Context) error {
 	case res := <-ch:
 		return res.Err
 	case <-ctx.Done():
-		return ctx.Err()
+		// Nothing was sent: classify makes this a time-out or an
+		// interruption that is neither transient nor ambiguous.
+		return fmt.Errorf("waiting for the temporary credentials of role %s, session %s: %w", r.roleARN, r.session, ctx.Err())
 	}
 }
 
@@ -465,13 +540,26 @@ func (r *roleCredentials) addMasks(values ...string) {
 	}
 }
 
-func (r *roleCredentials) invalidate(secretID string) bool {
+func (r *roleCredentials) generation() uint64 {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	if r.cur == nil {
+		return 0
+	}
+	return r.cur.gen
+}
+
+func (r *roleCredentials) reject(gen uint64) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.cur == nil || r.cur.id != secretID {
-		return r.cur != nil // already replaced by another caller
+	if r.cur == nil {
+		return false
 	}
-	r.cur = nil
+	// An older generation was rejected: the current one, already newer, is
+	// what the retry signs with.
+	if r.cur.gen == gen {
+		r.rejected = true
+	}
 	return true
 }
 
@@ -484,11 +572,14 @@ func (r *roleCredentials) describe() string {
 
 // accountGuard refuses to work in the wrong account: before the first API
 // call of the process it asks GetCallerIdentity once which account the
-// credentials act in, and remembers a refusal.
+// credentials act in, and remembers a refusal. Parallel first calls share
+// one check and wait for it with their own context; no lock is held
+// across the network call.
 type accountGuard struct {
 	allowed, forbidden []string
 	identity           func(ctx context.Context) (string, error)
 
+	group   singleflight.Group
 	mu      sync.Mutex
 	checked bool
 	err     error
@@ -501,26 +592,49 @@ func (g *accountGuard) check(ctx context.Context) error {
 	if g == nil {
 		return nil
 	}
+	if done, err := g.result(); done {
+		return err
+	}
+	ch := g.group.DoChan("check", func() (any, error) {
+		if done, err := g.result(); done { // a check finished while this caller queued
+			return nil, err
+		}
+		// The check outlives a caller that gives up, so that the others
+		// waiting for it still get its result.
+		xctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), requestTimeout)
+		defer cancel()
+		account, err := g.identity(xctx)
+		if err != nil {
+			return nil, err // not remembered: a transient failure is tried again
+		}
+		refuse := func(why string) error {
+			return &APIError{Action: "Account check", Code: CodeAccountNotAllowed, Message: fmt.Sprintf(
+				"the credentials act in account %s, %s; refusing to call TencentCloud with them", account, why)}
+		}
+		var verdict error
+		switch {
+		case slices.Contains(g.forbidden, account):
+			verdict = refuse("which forbidden_account_ids lists")
+		case len(g.allowed) > 0 && !slices.Contains(g.allowed, account):
+			verdict = refuse("which is not among allowed_account_ids " + strings.Join(g.allowed, ", "))
+		}
+		tflog.Debug(ctx, "TencentCloud account checked", map[string]any{"account_id": account, "allowed": verdict == nil})
+		g.mu.Lock()
+		g.checked, g.err = true, verdict
+		g.mu.Unlock()
+		return nil, verdict
+	})
+	select {
+	case res := <-ch:
+		return res.Err
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for the account check (GetCallerIdentity): %w", ctx.Err())
+	}
+}
+
+// result is the remembered outcome of the check, once there is one.
+func (g *accountGuard) result() (done bool, err error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.checked {
-		return g.err
-	}
-	account, err := g.identity(ctx)
-	if err != nil {
-		return err // not remembered: a transient failure is tried again
-	}
-	g.checked = true
-	refuse := func(why string) error {
-		return &APIError{Action: "Account check", Code: CodeAccountNotAllowed, Message: fmt.Sprintf(
-			"the credentials act in account %s, %s; refusing to call TencentCloud with them", account, why)}
-	}
-	switch {
-	case slices.Contains(g.forbidden, account):
-		g.err = refuse("which forbidden_account_ids lists")
-	case len(g.allowed) > 0 && !slices.Contains(g.allowed, account):
-		g.err = refuse("which is not among allowed_account_ids " + strings.Join(g.allowed, ", "))
-	}
-	tflog.Debug(ctx, "TencentCloud account checked", map[string]any{"account_id": account, "allowed": g.err == nil})
-	return g.err
+	return g.checked, g.err
 }

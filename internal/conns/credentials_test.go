@@ -3,13 +3,18 @@ package conns
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	tcerr "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
 )
@@ -485,5 +490,318 @@ func TestSTSEndpoint(t *testing.T) {
 	}
 	if _, _, err := (Config{STSEndpoint: "sts.example"}).stsEndpoint(); err == nil {
 		t.Error("an endpoint without scheme must be an error")
+	}
+}
+
+// slowSTSFixture is an stsFixture whose answers to one action wait until
+// release is closed (or the client gives up). arrived gets one value per
+// such request as it reaches the server.
+func slowSTSFixture(t *testing.T, action string) (f *stsFixture, arrived chan struct{}, release func()) {
+	t.Helper()
+	clk := newFakeClock()
+	emu := emulator.New(emulator.Options{Now: clk.Now, RateLimit: -1})
+	arrived = make(chan struct{}, 16)
+	gate := make(chan struct{})
+	var once sync.Once
+	release = func() { once.Do(func() { close(gate) }) }
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-TC-Action") == action {
+			arrived <- struct{}{}
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(server.Close)
+	t.Cleanup(release) // before the server closes: no handler left waiting
+	return &stsFixture{emu: emu, url: server.URL, clock: clk, issuer: emu.Issuer()}, arrived, release
+}
+
+// Issue 15, item 1: a deadline or a cancellation that ends the wait for
+// temporary credentials is, through call(), a classified error that says
+// so, was never sent and is not ambiguous (a panic here ended the plugin
+// process and orphaned every key created in that walk). The exchange goes
+// on for the others, and a call with time enough succeeds.
+func TestCredentialWaitEndedByTheContextIsAClassifiedError(t *testing.T) {
+	t.Parallel()
+	f, arrived, release := slowSTSFixture(t, "AssumeRoleWithWebIdentity")
+	c := f.client(t, Config{WebIdentity: &WebIdentityConfig{
+		RoleARN: emulator.DefaultRoleARN, SessionName: "ci-run", Token: f.issuer.MustMint(emulator.TokenClaims{}),
+	}})
+	create := func(ctx context.Context) error {
+		_, err := c.CreateAPIKey(ctx, CreateAPIKeyInput{SecretName: "deadline", AccessKeyType: KeyTypeAuto})
+		return err
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	err := create(ctx)
+	if !HasCode(err, CodeTimedOut) || IsAmbiguous(err) || IsTransient(err) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("got %v (ambiguous %v, transient %v); want %s, neither ambiguous nor transient, with the deadline in the chain",
+			err, IsAmbiguous(err), IsTransient(err), CodeTimedOut)
+	}
+	for _, want := range []string{"failed: [" + CodeTimedOut + "]", "time ran out", "before the request was sent", emulator.DefaultRoleARN, "ci-run"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+
+	<-arrived // the exchange the first call started is still at the server
+	interrupted, stop := context.WithCancel(context.Background())
+	defer stop()
+	time.AfterFunc(50*time.Millisecond, stop) // Ctrl-C while the call waits for it
+	err = create(interrupted)
+	if !HasCode(err, CodeInterrupted) || IsAmbiguous(err) || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("got %v; want %s, not ambiguous, saying it was interrupted", err, CodeInterrupted)
+	}
+
+	release()
+	if err := create(withTimeout(t, 30*time.Second)); err != nil {
+		t.Fatalf("with time enough: %v", err)
+	}
+	counts := f.emu.CallCounts()
+	if counts["AssumeRoleWithWebIdentity"] != 1 || counts["CreateApiKey"] != 1 || len(f.emu.Keys()) != 1 {
+		t.Fatalf("calls %v, %d keys: want the one shared exchange and one key, made by the call with time enough", counts, len(f.emu.Keys()))
+	}
+}
+
+// Issue 15, item 3: after a server-side expiry, parallel calls rejected
+// with the same credentials all succeed, sharing one new exchange. The
+// server holds the rejected answers until all ten calls have arrived, so
+// every call is rejected with the first generation.
+func TestParallelCallsSurviveAServerSideExpiry(t *testing.T) {
+	t.Parallel()
+	const parallel = 10
+	clk := newFakeClock()
+	emu := emulator.New(emulator.Options{Now: clk.Now, RateLimit: -1})
+	emu.SetCredentialLifetime(100 * time.Second)
+	var mu sync.Mutex
+	lists := 0
+	allArrived := make(chan struct{})
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-TC-Action") == actionList {
+			mu.Lock()
+			lists++
+			n := lists
+			mu.Unlock()
+			switch {
+			case n == 1+parallel:
+				close(allArrived)
+			case n > 1 && n < 1+parallel:
+				select {
+				case <-allArrived:
+				case <-r.Context().Done():
+					return
+				}
+			}
+		}
+		emu.ServeHTTP(w, r)
+	}))
+	t.Cleanup(server.Close)
+	f := &stsFixture{emu: emu, url: server.URL, clock: clk, issuer: emu.Issuer()}
+	cfg := assumeRoleConfig()
+	cfg.RateLimit = 1000
+	c := f.client(t, cfg)
+	role, ok := c.creds.(*roleCredentials)
+	if !ok {
+		t.Fatalf("credentials are %T, want role credentials", c.creds)
+	}
+	role.now = time.Now // this machine's clock, not the emulator's
+	ctx := withTimeout(t, 30*time.Second)
+	if _, err := c.ListAPIKeys(ctx); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(101 * time.Second) // expired for the emulator only
+
+	errs := make(chan error, parallel)
+	var wg sync.WaitGroup
+	for range parallel {
+		wg.Go(func() {
+			_, err := c.ListAPIKeys(ctx)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	failed := 0
+	for err := range errs {
+		if err != nil {
+			failed++
+			t.Log(err)
+		}
+	}
+	rejected := countCalls(emu, actionList, codeTokenFailure)
+	if failed != 0 || rejected != parallel || f.count("AssumeRole") != 2 {
+		t.Fatalf("%d of %d calls failed, %d rejected, %d AssumeRole calls; want none failed, %d rejected, and one exchange after the first",
+			failed, parallel, rejected, f.count("AssumeRole"), parallel)
+	}
+}
+
+// fakeRoleCredentials are role credentials whose exchange calls no API:
+// the n-th returns AKID-n, key-n and token-n; n counts the exchanges.
+func fakeRoleCredentials() (*roleCredentials, *int) {
+	n := 0
+	r := &roleCredentials{action: "AssumeRole", roleARN: emulator.DefaultRoleARN, session: "s", now: time.Now}
+	var mu sync.Mutex
+	r.exchange = func(context.Context) (*tempKeys, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		n++
+		return &tempKeys{id: fmt.Sprintf("AKID-%d", n), key: fmt.Sprintf("key-%d", n), token: fmt.Sprintf("token-%d", n),
+			expires: time.Now().Add(time.Hour), lifetime: time.Hour}, nil
+	}
+	return r, &n
+}
+
+// A rejected generation is marked stale, not cleared: until the next one
+// is in place, whatever signs gets the whole old one, never empty values.
+func TestRejectedCredentialsStayCompleteUntilReplaced(t *testing.T) {
+	t.Parallel()
+	r, exchanges := fakeRoleCredentials()
+	ctx := withTimeout(t, 10*time.Second)
+	if err := r.ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !r.reject(r.generation()) {
+		t.Fatal("reject of the current generation: nothing to renew?")
+	}
+	if id, key, token := r.GetCredential(); id != "AKID-1" || key != "key-1" || token != "token-1" {
+		t.Fatalf("after the rejection the signer got %q %q %q; want generation 1 whole until generation 2 is in place", id, key, token)
+	}
+	if !r.stale() {
+		t.Fatal("a rejected generation must be stale")
+	}
+	if err := r.ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if id, key, token := r.GetCredential(); id != "AKID-2" || key != "key-2" || token != "token-2" || r.generation() != 2 || *exchanges != 2 {
+		t.Fatalf("got %q %q %q, generation %d after %d exchanges; want generation 2", id, key, token, r.generation(), *exchanges)
+	}
+}
+
+// A call rejected with a generation older than the current one (a
+// parallel call replaced it meanwhile) sends once more with the current
+// one and obtains no other; a rejection of the current one obtains the
+// next one; either way only one retry.
+func TestRejectedCallRetriesOnceWithTheCurrentGeneration(t *testing.T) {
+	t.Parallel()
+	tokenFailure := tcerr.NewTencentCloudSDKError(codeTokenFailure, "Token verification failed.", "r")
+	t.Run("older generation", func(t *testing.T) {
+		t.Parallel()
+		r, exchanges := fakeRoleCredentials()
+		c := &Client{creds: r}
+		var signed []string
+		_, _, err := sendReady(withTimeout(t, 10*time.Second), c, func(ctx context.Context) (struct{}, string, error) {
+			signed = append(signed, r.GetSecretId())
+			if len(signed) == 1 {
+				// While this request was out, a parallel call was rejected
+				// and obtained generation 2.
+				r.reject(1)
+				if err := r.ensure(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return struct{}{}, "", tokenFailure
+			}
+			return struct{}{}, "r", nil
+		})
+		if err != nil || len(signed) != 2 || signed[1] != "AKID-2" || *exchanges != 2 {
+			t.Fatalf("got %v, signed with %v after %d exchanges; want a retry with AKID-2 and no third exchange", err, signed, *exchanges)
+		}
+	})
+	t.Run("current generation, rejected twice", func(t *testing.T) {
+		t.Parallel()
+		r, exchanges := fakeRoleCredentials()
+		c := &Client{creds: r}
+		var signed []string
+		_, _, err := sendReady(withTimeout(t, 10*time.Second), c, func(context.Context) (struct{}, string, error) {
+			signed = append(signed, r.GetSecretId())
+			return struct{}{}, "", tokenFailure
+		})
+		if !errors.Is(err, tokenFailure) || !slices.Equal(signed, []string{"AKID-1", "AKID-2"}) || *exchanges != 2 {
+			t.Fatalf("got %v, signed with %v after %d exchanges; want one retry with AKID-2, then the rejection", err, signed, *exchanges)
+		}
+	})
+}
+
+// Issue 15, item 6: the account check holds no lock across its network
+// call. A caller that gives up while another's check is under way returns
+// at once; the check goes on and its result is shared.
+func TestAccountGuardWaitIsCancellableAndShared(t *testing.T) {
+	t.Parallel()
+	f, arrived, release := slowSTSFixture(t, "GetCallerIdentity")
+	c := f.client(t, Config{
+		SecretID: emulator.DefaultSecretID, SecretKey: emulator.DefaultSecretKey,
+		AllowedAccountIDs: []string{emulator.DefaultAccountID},
+	})
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.ListAPIKeys(withTimeout(t, 30*time.Second))
+		first <- err
+	}()
+	<-arrived // the first caller's check is at the server
+
+	impatient := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		_, err := c.ListAPIKeys(ctx)
+		impatient <- err
+	}()
+	select {
+	case err := <-impatient:
+		if !HasCode(err, CodeTimedOut) || IsAmbiguous(err) || !strings.Contains(err.Error(), "account check") {
+			t.Errorf("got %v; want %s naming the account check", err, CodeTimedOut)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("a caller whose deadline passed still waits behind another caller's account check")
+	}
+	release()
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListAPIKeys(withTimeout(t, 30*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.count("GetCallerIdentity"); n != 1 {
+		t.Fatalf("%d GetCallerIdentity calls, want the one check all callers shared", n)
+	}
+	if n := f.count(actionList); n != 2 {
+		t.Fatalf("%d list calls, want 2: the caller that gave up sent nothing", n)
+	}
+}
+
+// A first caller that gives up does not end the check for the others.
+func TestAccountGuardOutlivesTheFirstCaller(t *testing.T) {
+	t.Parallel()
+	f, arrived, release := slowSTSFixture(t, "GetCallerIdentity")
+	c := f.client(t, Config{
+		SecretID: emulator.DefaultSecretID, SecretKey: emulator.DefaultSecretKey,
+		ForbiddenAccountIDs: []string{emulator.DefaultAccountID},
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	first := make(chan error, 1)
+	go func() {
+		_, err := c.ListAPIKeys(ctx)
+		first <- err
+	}()
+	<-arrived
+	second := make(chan error, 1)
+	go func() {
+		_, err := c.ListAPIKeys(withTimeout(t, 30*time.Second))
+		second <- err
+	}()
+	cancel()
+	if err := <-first; !HasCode(err, CodeInterrupted) {
+		t.Fatalf("the cancelled first caller: %v", err)
+	}
+	release()
+	if err := <-second; !HasCode(err, CodeAccountNotAllowed) {
+		t.Fatalf("the second caller: got %v, want the shared check's refusal", err)
+	}
+	if n := f.count("GetCallerIdentity"); n != 1 {
+		t.Fatalf("%d GetCallerIdentity calls, want 1", n)
 	}
 }

@@ -1,10 +1,12 @@
 package conns
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -82,21 +84,48 @@ type HTTPStatusError struct {
 
 func (e *HTTPStatusError) Error() string { return "HTTP " + e.Status }
 
+// Codes of this package for a call that ended before it was sent: its
+// context's deadline passed, or it was cancelled (Ctrl-C, a failed
+// sibling), while it waited for credentials, the account check or a retry.
+const (
+	CodeTimedOut    = "ClientError.TimedOut"
+	CodeInterrupted = "ClientError.Interrupted"
+	// codeEmptyError: the error was a typed nil (a nil pointer as an error).
+	codeEmptyError = "ClientError.EmptyError"
+)
+
 // classify turns whatever the SDK returned into an *APIError. The SDK's own
 // client errors quote the whole response body, which can hold key secrets
 // (every key's, for a list): their messages are rebuilt from safe parts
 // only, and the SDK error is not kept in the chain.
-func classify(action string, err error) *APIError {
+//
+// It never panics: a typed nil in the chain (whose Error or Unwrap would
+// dereference nil) is classified like any other unclear failure.
+func classify(action string, err error) (out *APIError) {
 	if err == nil {
 		return nil
 	}
+	// A typed nil in the chain, whose Error or Unwrap dereferences nil
+	// (errors.As itself calls Unwrap), says nothing of what happened to
+	// the request: the outcome is unknown, which is what ambiguous means.
+	defer func() {
+		if recover() != nil {
+			out = emptyError(action)
+		}
+	}()
+	var sdkErr *tcerr.TencentCloudSDKError
+	if errors.As(err, &sdkErr) && sdkErr == nil {
+		return emptyError(action)
+	}
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
+		if apiErr == nil {
+			return emptyError(action)
+		}
 		return apiErr
 	}
-	out := &APIError{Action: action, err: err}
-	var sdkErr *tcerr.TencentCloudSDKError
-	if errors.As(err, &sdkErr) {
+	out = &APIError{Action: action, err: err}
+	if sdkErr != nil {
 		out.Code, out.Message, out.RequestID = sdkErr.Code, sdkErr.Message, sdkErr.RequestId
 	} else {
 		out.Code, out.Message = "ClientError", err.Error()
@@ -104,8 +133,17 @@ func classify(action string, err error) *APIError {
 
 	var statusErr *HTTPStatusError
 	var netErr net.Error
+	var urlErr *url.Error
 	switch {
-	case errors.As(err, &statusErr):
+	case sdkErr == nil && !errors.As(err, &urlErr) && errors.Is(err, context.DeadlineExceeded):
+		// A bare context error is this package's own: the call gave up
+		// while it waited (credentials, account check, backoff), before
+		// anything was sent. A send the context stopped is an SDK network
+		// error instead, handled below.
+		out.Code, out.Message = CodeTimedOut, "the operation's time ran out before the request was sent ("+err.Error()+")"
+	case sdkErr == nil && !errors.As(err, &urlErr) && errors.Is(err, context.Canceled):
+		out.Code, out.Message = CodeInterrupted, "the operation was interrupted before the request was sent ("+err.Error()+")"
+	case errors.As(err, &statusErr) && statusErr != nil:
 		// A gateway or the service failed: it may have done so after
 		// carrying the call out.
 		out.Code, out.Message, out.RequestID = codeHTTPStatus, statusErr.Error(), statusErr.RequestID
@@ -113,17 +151,19 @@ func classify(action string, err error) *APIError {
 	case out.Code == codeParseJSON:
 		// Answered, so carried out, but unreadable: the answer may have
 		// been a key. Asking again gets the same answer, so not transient.
-		out.Message, out.RequestID = parseErrorReason(sdkErr.Message), requestIDIn(sdkErr.Message)
+		out.Message, out.RequestID = parseErrorReason(out.Message), requestIDIn(out.Message)
 		out.ambiguous, out.answered, out.err = true, true, nil
 	case out.Code == codeHTTPStatus:
-		out.Message, out.err = httpStatusReason(sdkErr.Message), nil
+		out.Message, out.err = httpStatusReason(out.Message), nil
 	case out.Code == codeIOError:
 		// The answer's headers came, its body did not: carried out.
 		out.Message = "the response body could not be read"
 		out.transient, out.ambiguous = true, true
 	case out.Code == codeNetworkError, errors.As(err, &netErr):
-		if cause := errors.Unwrap(sdkErr); sdkErr != nil && cause != nil {
-			out.Message = cause.Error()
+		if sdkErr != nil {
+			if cause := sdkErr.Unwrap(); cause != nil {
+				out.Message = cause.Error()
+			}
 		}
 		out.transient = true
 		out.ambiguous = !neverSent(err)
@@ -135,6 +175,12 @@ func classify(action string, err error) *APIError {
 		out.transient = true
 	}
 	return out
+}
+
+// emptyError classifies an error that carries nothing: a typed nil.
+func emptyError(action string) *APIError {
+	return &APIError{Action: action, Code: codeEmptyError, ambiguous: true,
+		Message: "the request failed with an error that carries no details"}
 }
 
 var (
@@ -190,13 +236,13 @@ func mask(s string, secrets []string) string {
 // left this machine (no connection), so it cannot have been carried out.
 func neverSent(err error) bool {
 	var opErr *net.OpError
-	return errors.As(err, &opErr) && opErr.Op == "dial"
+	return errors.As(err, &opErr) && opErr != nil && opErr.Op == "dial"
 }
 
 // ErrorCode returns the API error code of err, or "" when err is not an API error.
 func ErrorCode(err error) string {
 	var apiErr *APIError
-	if errors.As(err, &apiErr) {
+	if errors.As(err, &apiErr) && apiErr != nil {
 		return apiErr.Code
 	}
 	return ""
@@ -209,7 +255,7 @@ func IsNotFound(err error) bool { return ErrorCode(err) == CodeNotFound }
 // errors, network failures, unread bodies and HTTP 5xx answers.
 func IsTransient(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.transient
+	return errors.As(err, &apiErr) && apiErr != nil && apiErr.transient
 }
 
 // IsAmbiguous reports whether the call may have been carried out although
@@ -217,7 +263,7 @@ func IsTransient(err error) bool {
 // was a server error that can follow a commit (InternalError*, HTTP 5xx).
 func IsAmbiguous(err error) bool {
 	var apiErr *APIError
-	return errors.As(err, &apiErr) && apiErr.ambiguous
+	return errors.As(err, &apiErr) && apiErr != nil && apiErr.ambiguous
 }
 
 // IsAuthFailure reports whether the API rejected the credentials.

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,5 +125,74 @@ func TestCallHonoursContext(t *testing.T) {
 	case <-arrived:
 		t.Fatal("the cancelled call was sent again")
 	default:
+	}
+}
+
+// classify meets whatever a send, a wait or the SDK returns: a classified
+// error for each, never a panic (a panic in a provider ends the process and
+// loses every answer in flight).
+func TestClassifyEveryKindOfError(t *testing.T) {
+	t.Parallel()
+	var nilSDK *tcerr.TencentCloudSDKError
+	var nilAPI *APIError
+	var nilOp *net.OpError
+	var nilURL *url.Error
+	readReset := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
+	dialRefused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+	inFlight := &url.Error{Op: "Post", URL: "https://apigateway.tencentcloudapi.com/", Err: context.DeadlineExceeded}
+	cases := []struct {
+		name                 string
+		err                  error
+		code                 string
+		transient, ambiguous bool
+		message              string
+	}{
+		{"deadline, bare", context.DeadlineExceeded, CodeTimedOut, false, false, "time ran out"},
+		{"deadline, wrapped", fmt.Errorf("waiting for the temporary credentials: %w", context.DeadlineExceeded), CodeTimedOut, false, false, "time ran out"},
+		{"cancelled, bare", context.Canceled, CodeInterrupted, false, false, "interrupted"},
+		{"cancelled, wrapped", fmt.Errorf("waiting for the account check: %w", context.Canceled), CodeInterrupted, false, false, "interrupted"},
+		{"typed-nil SDK error", nilSDK, codeEmptyError, false, true, "no details"},
+		{"typed-nil SDK error, wrapped", fmt.Errorf("send: %w", nilSDK), codeEmptyError, false, true, "no details"},
+		{"typed-nil APIError", nilAPI, codeEmptyError, false, true, "no details"},
+		{"net error, bare, after sending", readReset, "ClientError", true, true, "connection reset"},
+		{"net error, bare, never sent", dialRefused, "ClientError", true, false, "connection refused"},
+		{"typed-nil net error, bare", nilOp, codeEmptyError, false, true, "no details"},
+		{"HTTP client timeout in flight (not from the SDK)", inFlight, "ClientError", true, true, "deadline exceeded"},
+		{"SDK network error without a cause", tcerr.NewTencentCloudSDKError(codeNetworkError, "Fail to get response", ""), codeNetworkError, true, true, "Fail to get response"},
+		{"SDK network error, cancelled in flight", tcerr.NewTencentCloudSDKErrorWithCause(codeNetworkError, "Fail to get response", "",
+			&url.Error{Op: "Post", URL: "https://x/", Err: context.Canceled}), codeNetworkError, true, true, "canceled"},
+		{"SDK network error, typed-nil net cause", tcerr.NewTencentCloudSDKErrorWithCause(codeNetworkError, "Fail to get response", "", nilOp), codeEmptyError, false, true, "no details"},
+		{"SDK error, typed-nil cause whose Unwrap panics", tcerr.NewTencentCloudSDKErrorWithCause(codeNetworkError, "Fail to get response", "", nilURL), codeEmptyError, false, true, "no details"},
+		{"SDK API error without a cause", tcerr.NewTencentCloudSDKError("InvalidParameter.FormatError", "bad", "r-1"), "InvalidParameter.FormatError", false, false, "bad"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("panic: %v", p)
+				}
+			}()
+			got := classify(actionList, tc.err)
+			if got == nil {
+				t.Fatal("classify returned nil for an error")
+			}
+			msg := got.Error()
+			if got.Code != tc.code || got.transient != tc.transient || got.ambiguous != tc.ambiguous || !strings.Contains(msg, tc.message) {
+				t.Fatalf("got code %s, transient %v, ambiguous %v, %q; want %s, %v, %v, a message with %q",
+					got.Code, got.transient, got.ambiguous, msg, tc.code, tc.transient, tc.ambiguous, tc.message)
+			}
+			// The predicates the resources use hold up too.
+			wrapped := fmt.Errorf("wrapped: %w", got)
+			if ErrorCode(wrapped) != tc.code || IsTransient(wrapped) != tc.transient || IsAmbiguous(wrapped) != tc.ambiguous {
+				t.Fatalf("predicates disagree with the classification %+v", got)
+			}
+		})
+	}
+	if classify(actionList, nil) != nil {
+		t.Fatal("classify(nil) must be nil")
+	}
+	if IsTransient(nilAPI) || IsAmbiguous(nilAPI) || ErrorCode(fmt.Errorf("x: %w", nilAPI)) != "" {
+		t.Fatal("the predicates must treat a typed-nil *APIError as no API error")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -269,6 +270,58 @@ func TestCreateLookupAdoptsOnlyKeysNewSinceTheSnapshot(t *testing.T) {
 	if _, err := client.findCreated(withTimeout(t, time.Minute), look); !HasCode(err, codeAmbiguousCreate) ||
 		!strings.Contains(err.Error(), "AKIDconcurrent") || !strings.Contains(err.Error(), "AKIDmine") {
 		t.Fatalf("expected an error naming both candidates, got %v", err)
+	}
+}
+
+// Issue 15: the key of a create carried out and answered InternalError is
+// found by a listing whose entries have a null Status: it is read with
+// DescribeApiKey and adopted with its real status, so it can go to state.
+// A lookup answered with a null Result fails with "may exist" instead of
+// taking it for "no key" and creating a second one.
+func TestCreateLookupReadsACandidateWithoutStatus(t *testing.T) {
+	t.Parallel()
+	for _, nullResult := range []bool{false, true} {
+		t.Run(fmt.Sprintf("null Result %v", nullResult), func(t *testing.T) {
+			t.Parallel()
+			var lists atomic.Int32
+			commitThenFail := func(next http.Handler) http.Handler {
+				spoiled := spoilListed(false)(next)
+				null := spoilListed(true)(next)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					switch r.Header.Get("X-TC-Action") {
+					case actionCreate:
+						next.ServeHTTP(httptest.NewRecorder(), r)
+						answerError(w, CodeInternalError, "An internal error has occurred.")
+					case actionList:
+						if lists.Add(1) > 1 && nullResult {
+							null.ServeHTTP(w, r)
+						} else {
+							spoiled.ServeHTTP(w, r)
+						}
+					default:
+						next.ServeHTTP(w, r)
+					}
+				})
+			}
+			client, emu, _ := batchClient(t, 0, batchWindow, commitThenFail)
+			key, err := client.CreateAPIKey(withTimeout(t, 15*time.Second), CreateAPIKeyInput{SecretName: "no-status", AccessKeyType: KeyTypeAuto})
+			keys := emu.Keys()
+			if len(keys) != 1 || countCalls(emu, actionCreate, "*") != 1 {
+				t.Fatalf("expected one CreateApiKey and its key, got %d keys", len(keys))
+			}
+			if nullResult {
+				if key != nil || !HasCode(err, CodeCreateOutcomeUnknown) {
+					t.Fatalf("expected no key and %s, got %+v, %v", CodeCreateOutcomeUnknown, key, err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if key.AccessKeyID != keys[0].AccessKeyID || key.Status != StatusEnabled || key.AccessKeySecret != keys[0].AccessKeySecret {
+				t.Fatalf("expected key %s adopted as enabled with its secret, got %s with status %d", keys[0].AccessKeyID, key.AccessKeyID, key.Status)
+			}
+		})
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // DefaultProfile is the tccli profile used when none is named.
@@ -38,6 +39,15 @@ func DefaultSharedCredentialsDir() string {
 // errProfileNotFound: the profile's credential file does not exist.
 var errProfileNotFound = errors.New("profile not found")
 
+// ValidateProfileName refuses a profile name that would reach outside the
+// shared credentials folder: the name becomes part of a file path.
+func ValidateProfileName(name string) error {
+	if strings.ContainsAny(name, `/\`) || strings.Contains(name, "..") {
+		return fmt.Errorf("profile name %q must not contain a path separator or \"..\": it names a file in the shared credentials folder", name)
+	}
+	return nil
+}
+
 // readTccliProfile reads a profile. The error names the file, never its content.
 func readTccliProfile(dir, name string) (*tccliProfile, error) {
 	if dir == "" {
@@ -45,6 +55,11 @@ func readTccliProfile(dir, name string) (*tccliProfile, error) {
 	}
 	if name == "" {
 		name = DefaultProfile
+	}
+	// The name may come from TENCENTCLOUD_PROFILE or TCCLI_PROFILE, which
+	// no schema validator sees.
+	if err := ValidateProfileName(name); err != nil {
+		return nil, err
 	}
 	p := &tccliProfile{Name: name, Path: filepath.Join(dir, name+".credential")}
 	data, err := os.ReadFile(p.Path)

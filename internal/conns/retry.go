@@ -44,14 +44,42 @@ func newRateLimiters(perSecond int) *rateLimiters {
 
 // wait blocks until the action may be called, or the context ends.
 func (l *rateLimiters) wait(ctx context.Context, action string) error {
+	return l.limiter(action).Wait(ctx)
+}
+
+// reserve takes the action's next turn now, for a call made when it comes
+// (op.turn): the caller can use the wait for something else.
+func (l *rateLimiters) reserve(action string) *rate.Reservation {
+	return l.limiter(action).Reserve()
+}
+
+// waitTurn blocks until a reserved turn comes, or until the context ends,
+// which gives the turn back to the callers behind it.
+func waitTurn(ctx context.Context, turn *rate.Reservation) error {
+	d := turn.Delay()
+	if d == 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		turn.Cancel()
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+func (l *rateLimiters) limiter(action string) *rate.Limiter {
 	l.mu.Lock()
+	defer l.mu.Unlock()
 	lim, ok := l.byAction[action]
 	if !ok {
 		lim = rate.NewLimiter(l.perSecond, l.burst)
 		l.byAction[action] = lim
 	}
-	l.mu.Unlock()
-	return lim.Wait(ctx)
+	return lim
 }
 
 // backoff is the delay before retry number attempt (1-based): exponential,

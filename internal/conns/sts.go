@@ -167,7 +167,7 @@ func stsError(action, role, session string, err error) *APIError {
 	// and an exchange is safe to repeat.
 	out.ambiguous = false
 	var sdkErr *tcerr.TencentCloudSDKError
-	if errors.As(err, &sdkErr) && sdkErr.Code == "AuthFailure.TokenFailure" {
+	if errors.As(err, &sdkErr) && sdkErr != nil && sdkErr.Code == codeTokenFailure {
 		out.transient = false
 	}
 	return out

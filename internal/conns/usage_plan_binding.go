@@ -33,9 +33,10 @@ import (
 //     back, and while the plan's previous call is in flight, into one call
 //     with all their AccessKeyIds.
 //
-// Safety: a shared call answers for all its keys or for none. When it fails
-// (a lost answer, a server error after the commit, or a refusal caused by
-// one key such as a missing key or the plan's quota), nothing is assumed:
+// Safety: a shared call's answer is taken for all its keys only when it is
+// a success. When it fails (a lost answer, a server error after the commit,
+// or a refusal caused by one key such as a missing key or the plan's
+// quota, which may or may not have bound the others), nothing is assumed:
 // the plan's bindings are listed, and each key that is not bound (or, for
 // an unbind, still bound) is sent again on its own, so that each attachment
 // gets its own true outcome and error. A key is reported bound only when a
@@ -57,8 +58,6 @@ const (
 	// CodeAlreadyBindUsagePlan: the key is bound to as many plans as a key
 	// can be (10).
 	CodeAlreadyBindUsagePlan = "UnsupportedOperation.AlreadyBindUsagePlan"
-	// CodeInvalidAccessKeyIDs: a key ID the service does not accept.
-	CodeInvalidAccessKeyIDs = "InvalidParameterValue.InvalidAccessKeyIds"
 	// CodeBindOutcomeUnknown: a bind whose outcome was unclear, and the
 	// plan's bindings could not be listed to settle it.
 	CodeBindOutcomeUnknown = "ClientError.BindOutcomeUnknown"
@@ -167,6 +166,10 @@ type planKeyListings struct {
 
 type planKeyListing struct {
 	gen uint64
+	// waiters counts the reads waiting; the listing is cancelled when the
+	// last one leaves (l.mu held).
+	waiters int
+	cancel  context.CancelFunc
 	// Set before done is closed.
 	done chan struct{}
 	at   time.Time
@@ -187,15 +190,24 @@ func (l *planKeyListings) get(ctx context.Context, planID string) (map[string]bo
 	l.mu.Lock()
 	cur := l.byPlan[planID]
 	if cur == nil || cur.gen != l.gen[planID] || l.writing[planID] > 0 || cur.stale() {
-		cur = &planKeyListing{gen: l.gen[planID], done: make(chan struct{})}
+		// The listing's context is no reader's: a reader that gives up
+		// does not fail the others; the last one to leave cancels it.
+		lctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		cur = &planKeyListing{gen: l.gen[planID], done: make(chan struct{}), cancel: cancel}
 		l.byPlan[planID] = cur
-		go l.fetch(context.WithoutCancel(ctx), planID, cur)
+		go l.fetch(lctx, planID, cur)
 	}
+	cur.waiters++
 	l.mu.Unlock()
 
 	select {
 	case <-cur.done:
 	case <-ctx.Done():
+		l.mu.Lock()
+		if cur.waiters--; cur.waiters == 0 {
+			cur.cancel()
+		}
+		l.mu.Unlock()
 		return nil, &APIError{Action: actionDescribePlanSecretID, Code: "ClientError.Canceled", Message: "waiting for a shared listing: " + ctx.Err().Error(), err: ctx.Err()}
 	}
 	switch {
@@ -223,21 +235,18 @@ func (p *planKeyListing) stale() bool {
 	}
 }
 
-// fetch takes the listing after the gathering window. Its context is no
-// reader's: a reader that gives up does not fail the others.
+// fetch takes the listing after the gathering window.
 func (l *planKeyListings) fetch(ctx context.Context, planID string, p *planKeyListing) {
+	defer p.cancel()
 	defer close(p.done)
-	time.Sleep(l.window)
-	ctx, cancel := context.WithTimeout(ctx, defaultSharedCallTimeout)
-	defer cancel()
+	if !sleep(ctx, l.window) {
+		p.err = ctx.Err()
+		return
+	}
 	p.at = time.Now()
 	keys, err := l.c.UsagePlanKeyIDs(ctx, planID)
 	p.keys, p.err = idSet(keys), err
 }
-
-// defaultSharedCallTimeout bounds a shared call whose context is none of
-// its callers': each caller still stops waiting at its own deadline.
-const defaultSharedCallTimeout = 5 * time.Minute
 
 func (l *planKeyListings) beginWrite(planID string) {
 	l.mu.Lock()
@@ -291,7 +300,10 @@ type bindBatch struct {
 	want map[string]bool
 	// full is closed when the batch holds MaxKeysPerUsagePlan keys.
 	full chan struct{}
-	ctx  context.Context
+	// ctx carries the calls; cancelled when every waiter has left.
+	ctx     context.Context
+	cancel  context.CancelFunc
+	waiters int
 	// Set before done is closed.
 	done     chan struct{}
 	outcomes map[string]bindOutcome
@@ -321,13 +333,14 @@ func (b *bindingBatcher) submit(ctx context.Context, planID, keyID string) (Bind
 		b.plans[planID] = q
 	}
 	if q.open == nil {
-		// The shared call outlives any one caller: a bind carried out for
-		// keys whose callers stayed must not be cancelled by one that left.
-		bctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultSharedCallTimeout)
-		q.open = &bindBatch{want: map[string]bool{}, full: make(chan struct{}), ctx: bctx, done: make(chan struct{})}
-		go b.run(planID, q, q.open, cancel)
+		// The shared call's context is no caller's: one that gives up must
+		// not cancel the call for the others. The last to leave does.
+		bctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		q.open = &bindBatch{want: map[string]bool{}, full: make(chan struct{}), ctx: bctx, cancel: cancel, done: make(chan struct{})}
+		go b.run(planID, q, q.open)
 	}
 	batch := q.open
+	batch.waiters++
 	if !batch.want[keyID] {
 		batch.want[keyID] = true
 		batch.ids = append(batch.ids, keyID)
@@ -343,7 +356,15 @@ func (b *bindingBatcher) submit(ctx context.Context, planID, keyID string) (Bind
 		o := batch.outcomes[keyID]
 		return o.result, o.err
 	case <-ctx.Done():
-		// The shared call may still bind the key: say so, so that the
+		b.mu.Lock()
+		if batch.waiters--; batch.waiters == 0 {
+			if q.open == batch {
+				q.open = nil
+			}
+			batch.cancel()
+		}
+		b.mu.Unlock()
+		// The shared call may have bound the key: say so, so that the
 		// attachment is recorded rather than orphaned.
 		err := &APIError{Action: b.action, Code: "ClientError.Canceled", err: ctx.Err(),
 			Message: fmt.Sprintf("cancelled while the call for key %s was being made: it may have been carried out (%s)", keyID, ctx.Err())}
@@ -353,8 +374,8 @@ func (b *bindingBatcher) submit(ctx context.Context, planID, keyID string) (Bind
 
 // run gathers the batch, waits for the plan's call in flight, then makes
 // the call and hands out the outcomes.
-func (b *bindingBatcher) run(planID string, q *bindQueue, batch *bindBatch, cancel context.CancelFunc) {
-	defer cancel()
+func (b *bindingBatcher) run(planID string, q *bindQueue, batch *bindBatch) {
+	defer batch.cancel()
 	defer close(batch.done)
 	b.gather(q, batch)
 

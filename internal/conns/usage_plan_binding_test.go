@@ -2,6 +2,7 @@ package conns
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"slices"
@@ -440,4 +441,30 @@ func BenchmarkBind50Keys(b *testing.B) {
 			b.ReportMetric(float64(calls)/float64(b.N), "BindSecretIds/op")
 		})
 	}
+}
+
+// A caller that gives up while its bind is in flight is told that the key
+// may be bound (so the attachment is recorded, tainted, not orphaned), and
+// the shared call is cancelled once no caller waits for it.
+func TestBindAPIKeyCallerGivesUp(t *testing.T) {
+	t.Parallel()
+	client, emu, planID, ids := bindingClient(t, 1, batchWindow)
+	emu.SetLatency(2 * time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	r, err := client.BindAPIKey(ctx, planID, ids[0])
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) || !r.Bound {
+		t.Fatalf("bind given up: %+v, %v; want may-be-bound with the deadline's error", r, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		if calls := emu.Calls(); len(calls) == 1 && calls[0].ErrorCode == emulator.ErrorCodeCanceled {
+			if b := boundKeys(t, emu, planID); len(b) != 0 {
+				t.Fatalf("a cancelled bind bound %v", b)
+			}
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the shared call was not cancelled: calls %v", emu.Calls())
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
 )
 
 // fakePlanAPI answers usage plan actions, without checking signatures,
@@ -117,7 +119,8 @@ func TestDescribeUsagePlanPagesTruncatedKeys(t *testing.T) {
 					info["BindSecretIdTotalCount"], info["BindSecretIds"] = tc.total, all[:tc.listed]
 					return info, ""
 				case actionDescribePlanSecretID:
-					offset := int(req["Offset"].(float64))
+					offsetValue, _ := req["Offset"].(float64)
+					offset := int(offsetValue)
 					var list []map[string]any
 					for _, id := range all[offset:min(offset+100, len(all))] {
 						list = append(list, map[string]any{"AccessKeyId": id, "SecretName": "n", "Status": 1})
@@ -160,7 +163,8 @@ func TestUsagePlansPagesAndFilters(t *testing.T) {
 	var filters []any
 	client, fake := newFakePlanClient(t, func(_ string, _ int, req map[string]any) (any, string) {
 		filters, _ = req["Filters"].([]any)
-		offset := int(req["Offset"].(float64))
+		offsetValue, _ := req["Offset"].(float64)
+		offset := int(offsetValue)
 		var set []map[string]any
 		for i := offset; i < min(offset+100, 250); i++ {
 			set = append(set, planInfo(fmt.Sprintf("usagePlan-%04d", i), "p", time.Now()))
@@ -300,5 +304,60 @@ func TestModifyUsagePlanSendsEverySetting(t *testing.T) {
 	}
 	if n := fake.count(actionModifyPlan); n != 1 {
 		t.Errorf("%d calls, want 1", n)
+	}
+}
+
+// Against the emulator: a CreateUsagePlan carried out but answered with a
+// server error, a dropped connection, a null Result or a malformed body
+// leaves exactly one plan, the one returned; a twin made earlier with the
+// same name is never adopted.
+func TestCreateUsagePlanFaultsLeaveOnePlan(t *testing.T) {
+	t.Parallel()
+	faults := map[string]emulator.Faults{
+		"commit error": {CommitErrorRate: 1},
+		"drop":         {DropRate: 1},
+		"null Result":  {NullResultRate: 1},
+		"malformed":    {MalformedRate: 1},
+	}
+	for name, f := range faults {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			client, emu := newEmulatorClient(t)
+			emu.PutUsagePlan(emulator.UsagePlan{UsagePlanName: "faulty", CreatedTime: time.Now().Add(-time.Hour)})
+			f.Seed, f.Actions = 3, []string{actionCreatePlan}
+			emu.SetFaults(f)
+			in := UsagePlanInput{Name: "faulty", Description: "d", MaxRequestNum: 100, MaxRequestNumPerSecond: -1}
+			plan, err := client.CreateUsagePlan(withTimeout(t, time.Minute), in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plans := emu.UsagePlans()
+			if len(plans) != 2 || plans[1].UsagePlanID != plan.ID || plan.MaxRequestNum != 100 || plan.Description != "d" {
+				t.Fatalf("expected the seeded plan and the adopted one, got %+v (adopted %+v)", plans, plan)
+			}
+			if n := countCalls(emu, actionCreatePlan, "*"); n != 1 {
+				t.Errorf("%d CreateUsagePlan calls, want 1", n)
+			}
+		})
+	}
+}
+
+// A ModifyUsagePlan whose answer cannot be used was carried out: the plan
+// is read again instead of failing the update.
+func TestModifyUsagePlanUnusableAnswerReadsThePlan(t *testing.T) {
+	t.Parallel()
+	client, emu := newEmulatorClient(t)
+	seeded := emu.PutUsagePlan(emulator.UsagePlan{UsagePlanName: "before"})
+	emu.SetFaults(emulator.Faults{Seed: 1, NullResultRate: 1, Actions: []string{actionModifyPlan}})
+	plan, err := client.ModifyUsagePlan(withTimeout(t, time.Minute), seeded.UsagePlanID,
+		UsagePlanInput{Name: "after", MaxRequestNum: -1, MaxRequestNumPerSecond: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Name != "after" || plan.MaxRequestNumPerSecond != 20 {
+		t.Errorf("got %+v", plan)
+	}
+	if countCalls(emu, actionModifyPlan, "*") != 1 || countCalls(emu, actionDescribePlan, "") != 1 {
+		t.Errorf("calls: %+v", emu.Calls())
 	}
 }

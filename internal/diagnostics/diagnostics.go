@@ -16,8 +16,9 @@ import (
 var hints = map[string]string{
 	conns.CodeUinNotInWhiteList: "This account is not on TencentCloud's allowlist for manual API keys. " +
 		"Use access_key_type = \"auto\", or ask TencentCloud to allowlist the account for manual keys.",
-	conns.CodeResourceIsInUse: "The key is still bound to a usage plan. Unbind it from every usage plan, then destroy again.",
-	conns.CodeKeyCountLimit:   "The account has reached its API key quota. Delete unused keys or ask TencentCloud for a larger quota.",
+	conns.CodeResourceIsInUse: "The key is still bound to a usage plan. Unbind it from every usage plan, or manage the binding " +
+		"with a tencentcloud_api_gateway_api_key_attachment resource, then destroy again.",
+	conns.CodeKeyCountLimit: "The account has reached its API key quota. Delete unused keys or ask TencentCloud for a larger quota.",
 	conns.CodeAccessKeyExist: "A key with this access_key_id already exists. Choose another ID, or bring the existing key under " +
 		"Terraform with `terraform import`.",
 	conns.CodeSignatureExpire: "The request's timestamp was more than 5 minutes off the server's clock: check this machine's clock.",
@@ -30,12 +31,17 @@ var hints = map[string]string{
 // API's code, message and request ID, and what to do where the code says.
 // credentialID names the SecretId in use (never its key) for auth failures.
 func APIError(summary string, err error, credentialID string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(summary, apiErrorDetail(err, credentialID, true))
+}
+
+// apiErrorDetail is APIError's detail; withHint adds the code's hint.
+func apiErrorDetail(err error, credentialID string, withHint bool) string {
 	var b strings.Builder
 	b.WriteString(err.Error())
 	code := conns.ErrorCode(err)
-	if hint, ok := hints[code]; ok {
+	if hint, ok := hints[code]; ok && withHint {
 		b.WriteString("\n\n" + hint)
-	} else if conns.IsAuthFailure(err) {
+	} else if !ok && conns.IsAuthFailure(err) {
 		b.WriteString("\n\nTencentCloud rejected the credential with SecretId " + credentialID +
 			": check that the SecretId and SecretKey (and the token, for temporary credentials) are current and belong together.")
 	}
@@ -47,7 +53,15 @@ func APIError(summary string, err error, credentialID string) diag.Diagnostic {
 	case conns.IsTransient(err):
 		b.WriteString("\n\nThis error is temporary; running the operation again should succeed.")
 	}
-	return diag.NewErrorDiagnostic(summary, b.String())
+	return b.String()
+}
+
+// DeleteFailed is the error diagnostic for a delete that failed with the
+// key as it was before: this delete did not disable it, so it says nothing
+// about turning it back on. It says how to finish.
+func DeleteFailed(keyID string, deleteErr error, credentialID string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Error deleting API key "+keyID,
+		apiErrorDetail(deleteErr, credentialID, false)+"\n\n"+howToFinishDelete(keyID, deleteErr))
 }
 
 // DeleteFailedAfterDisable is the error diagnostic for a delete that failed
@@ -56,9 +70,8 @@ func APIError(summary string, err error, credentialID string) diag.Diagnostic {
 // again. Either way the diagnostic says what state the key is in, because
 // a key left off locks out every caller that uses it.
 func DeleteFailedAfterDisable(keyID string, deleteErr, restoreErr error, credentialID string) diag.Diagnostic {
-	d := APIError("Error deleting API key "+keyID, deleteErr, credentialID)
 	var b strings.Builder
-	b.WriteString(d.Detail())
+	b.WriteString(apiErrorDetail(deleteErr, credentialID, false))
 	if restoreErr == nil {
 		b.WriteString("\n\nAPI key " + keyID + " was disabled to be deleted, and has been enabled again: callers that use it keep working.")
 	} else {
@@ -66,7 +79,26 @@ func DeleteFailedAfterDisable(keyID string, deleteErr, restoreErr error, credent
 			"\n\nAPI key " + keyID + " is now DISABLED: every caller that uses it is refused until it is enabled again. " +
 			"Enable it now in the TencentCloud console, or with: tccli apigateway EnableApiKey --AccessKeyId " + keyID)
 	}
-	b.WriteString("\n\nTo finish, either unbind the key from every usage plan it is bound to (or remove the cause above) and " +
-		"run the apply or destroy again, or keep the key and stop managing it with Terraform: terraform state rm <this resource's address>.")
-	return diag.NewErrorDiagnostic(d.Summary(), b.String())
+	b.WriteString("\n\n" + howToFinishDelete(keyID, deleteErr))
+	return diag.NewErrorDiagnostic("Error deleting API key "+keyID, b.String())
+}
+
+// howToFinishDelete names the ways out of a failed delete. A key bound to
+// a usage plan cannot be deleted (DeleteApiKey,
+// https://www.tencentcloud.com/document/api/628/36638): the binding must go
+// first (UnBindSecretIds, https://www.tencentcloud.com/document/api/628/36603),
+// through Terraform or by hand, or the key leaves Terraform.
+func howToFinishDelete(keyID string, deleteErr error) string {
+	const stateRm = "keep the key and stop managing it with Terraform: terraform state rm <this resource's address>."
+	if conns.ErrorCode(deleteErr) != conns.CodeResourceIsInUse {
+		return "To finish, remove the cause above and run the apply or destroy again, or " + stateRm
+	}
+	return "API key " + keyID + " is still bound to a usage plan, and a bound key cannot be deleted. To finish, do one of:\n" +
+		"- Manage the binding with Terraform: a tencentcloud_api_gateway_api_key_attachment resource for this key and its usage plan " +
+		"(bring an existing binding in with: terraform import <attachment address> " + keyID + "#<usage plan ID>). " +
+		"Terraform then destroys the binding before the key.\n" +
+		"- Unbind the key from every usage plan it is bound to, in the API Gateway console (Usage Plans, the plan, its bound keys, Unbind) " +
+		"or with: tccli apigateway UnBindSecretIds --UsagePlanId <usage plan ID> --AccessKeyIds '[\"" + keyID + "\"]'; " +
+		"then run the apply or destroy again.\n" +
+		"- Or " + stateRm
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/validators"
 )
 
 // Environment variables of the keyless credentials, named as the existing
@@ -70,9 +71,9 @@ func credentialAttributes() map[string]schema.Attribute {
 		"profile": schema.StringAttribute{
 			MarkdownDescription: "The tccli profile to use: `<shared_credentials_dir>/<profile>.credential` holds `secretId`, `secretKey`, an optional `token`, " +
 				"and optionally `role-arn` with `role-session-name` (that role is then assumed); the region comes from `<profile>.configure`. " +
-				"Also `" + EnvProfile + "`. Defaults to `default`.",
+				"Also `" + EnvProfile + "`. Defaults to `default`. A name with a path separator or `..` is refused.",
 			Optional:   true,
-			Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			Validators: []validator.String{stringvalidator.LengthAtLeast(1), validators.ProfileName()},
 		},
 		"shared_credentials_dir": schema.StringAttribute{
 			MarkdownDescription: "The folder of the tccli profiles. Also `" + EnvSharedCredentialsDir + "`. Defaults to `~/.tccli`.",
@@ -208,6 +209,10 @@ func resolveCredentialConfig(m providerModel, getenv func(string) string, cfg *c
 	}
 
 	cfg.Profile = str(path.Root("profile"), m.Profile, EnvProfile)
+	// The schema validator did not see a value from the environment.
+	if err := conns.ValidateProfileName(cfg.Profile); err != nil {
+		diags.AddAttributeError(path.Root("profile"), "Invalid profile name", "profile (or "+EnvProfile+"): the "+err.Error()+".")
+	}
 	cfg.SharedCredentialsDir = expandHome(str(path.Root("shared_credentials_dir"), m.SharedCredentialsDir, EnvSharedCredentialsDir))
 	endpoint := types.StringNull()
 	if m.Endpoints != nil {

@@ -99,6 +99,10 @@ func TestResolveCredentialErrors(t *testing.T) {
 			env:  map[string]string{EnvSTSEndpoint: "sts.example"},
 			want: "endpoints.sts (or TENCENTCLOUD_STS_ENDPOINT)",
 		},
+		"profile name from the environment leaving the folder": {
+			env:  map[string]string{EnvProfile: "../../home/someone/.tccli/prod"},
+			want: "profile (or TENCENTCLOUD_PROFILE): the profile name \"../../home/someone/.tccli/prod\" must not contain a path separator",
+		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -26,6 +26,7 @@ func TestAccProvider_invalidSettings(t *testing.T) {
 		"protocol":        {`protocol = "FTP"`, `value must be one of: ["HTTPS" "HTTP"]`},
 		"empty region":    {`region = ""`, `string length must be at least 1`},
 		"sts endpoint":    {`endpoints = { sts = "sts.example" }`, `must be an http:// or https:// URL`},
+		"profile name":    {`profile = "../../other/.tccli/prod"`, `must not contain a path separator or ".."`},
 		"role ARN": {`assume_role {
   role_arn     = "arn:aws:iam::1:role/x"
   session_name = "tf"

@@ -289,3 +289,48 @@ func TestAccAPIKey_credentialsOutliveTheApply(t *testing.T) {
 		t.Fatalf("%d keys left after destroy", n)
 	}
 }
+
+// Issue 15, item 1: a create whose timeout runs out while the provider
+// waits for a slow STS exchange fails with an error that says so; the
+// provider does not crash (a panic here ended the plugin process and lost
+// the answer of every create in flight), and nothing was sent. The same
+// configuration with a longer timeout then applies and destroys cleanly.
+func TestAccAPIKey_keylessDeadlineDuringExchange(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "the latency is set on the emulator")
+	env.Emulator.SetLatency(1500 * time.Millisecond) // every call, STS's included
+	token := env.Emulator.Issuer().MustMint(emulator.TokenClaims{TTL: 30 * time.Minute})
+	provider := env.ProviderBlockWith(acctest.WebIdentityBlock(emulator.DefaultOIDCProviderID, emulator.DefaultRoleARN, "ci-run",
+		fmt.Sprintf("web_identity_token = %q", token)))
+	name := acctest.RandomName()
+	keys := func(timeout string) string {
+		return provider + fmt.Sprintf(`
+resource "tencentcloud_api_gateway_api_key" "test" {
+  count       = 3
+  secret_name = "%s-${count.index}"
+  timeouts {
+    create = %q
+  }
+}
+`, name, timeout)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{
+				Config:      keys("1s"),
+				ExpectError: acctest.WordsRegexp("[ClientError.TimedOut] the operation's time ran out before the request was sent"),
+			},
+			{
+				PreConfig: func() {
+					if err := env.CheckNoKeysNorWrites(); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:            keys("2m"),
+				ConfigStateChecks: []statecheck.StateCheck{env.AllKeysMatchRemote(), env.ExpectRemoteKeyCount(3)},
+			},
+		},
+	})
+}

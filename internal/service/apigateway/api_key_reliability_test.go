@@ -336,6 +336,145 @@ func TestAccAPIKey_serverErrorsAfterCommit(t *testing.T) {
 	}
 }
 
+// Issue 15: two resources of one secret_name (count = 2) created side by
+// side while 30% of CreateApiKey calls fail before the service acts
+// (InternalError or HTTP 502, both unclear). A failed create's lookup never
+// adopts its sibling's key: each of 8 rounds of apply and destroy ends with
+// two distinct keys in state, exactly the emulator's, and an empty emulator
+// after the destroy. Every call waits 25 ms, so a sibling's create is
+// carried out before the failed one's lookup lists: the order that made
+// both resources hold one key.
+func TestAccAPIKey_siblingsWithUnclearCreates(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "faults cannot be injected into TencentCloud")
+	env.Emulator.SetFaults(emulator.Faults{Seed: 7, TransientRate: 0.3, Actions: []string{"CreateApiKey"}})
+	env.Emulator.SetLatency(25 * time.Millisecond)
+	config := env.Config(fmt.Sprintf(`
+resource "tencentcloud_api_gateway_api_key" "sibling" {
+  count       = 2
+  secret_name = %q
+}
+`, acctest.RandomName()))
+
+	const rounds = 8
+	// unclearPerRound counts each round's creates that failed with an
+	// unclear outcome, from the emulator's call log.
+	var unclearPerRound []int
+	seen := 0
+	countUnclear := stateCheckFunc(func() error {
+		calls := env.Emulator.Calls()
+		n := 0
+		for _, c := range calls[seen:] {
+			if c.Action == "CreateApiKey" && c.Fault == emulator.FaultTransient && c.ErrorCode != "RequestLimitExceeded" {
+				n++
+			}
+		}
+		seen = len(calls)
+		unclearPerRound = append(unclearPerRound, n)
+		return nil
+	})
+	var steps []resource.TestStep
+	for range rounds {
+		steps = append(steps,
+			resource.TestStep{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{env.AllKeysMatchRemote(), env.ExpectRemoteKeyCount(2), countUnclear},
+			},
+			resource.TestStep{
+				Config:            env.Config(""),
+				ConfigStateChecks: []statecheck.StateCheck{env.ExpectRemoteKeyCount(0)},
+			})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps:                    steps,
+	})
+
+	t.Logf("creates with an unclear outcome per round: %v", unclearPerRound)
+	raced := 0
+	for _, n := range unclearPerRound {
+		if n > 0 {
+			raced++
+		}
+	}
+	if len(unclearPerRound) != rounds || raced == 0 {
+		t.Fatalf("no round had a create with an unclear outcome: the test proves nothing (%v)", unclearPerRound)
+	}
+}
+
+// Issue 15: listing entries get the checks of a single read. A refresh of
+// three keys whose shared DescribeApiKeysStatus answers every key with a
+// null Status reads each key with DescribeApiKey instead of failing on an
+// unknown status, and plans no change.
+func TestAccAPIKey_listedKeysWithoutStatus(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "TencentCloud cannot be made to answer malformed bodies")
+	config := env.Config(fleetConfig(acctest.RandomName(), 3, 0, 1))
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					env.Emulator.SetFaults(emulator.Faults{MalformedRate: 1, MalformedKinds: []string{emulator.MalformedStatusMissing},
+						Actions: []string{"DescribeApiKeysStatus"}})
+				},
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{env.AllKeysMatchRemote(), env.ExpectRemoteKeyCount(3)},
+			},
+		},
+	})
+	spoiled := 0
+	for _, c := range env.Emulator.Calls() {
+		if c.Action == "DescribeApiKeysStatus" && c.Fault == emulator.FaultMalformed {
+			spoiled++
+		}
+	}
+	if spoiled == 0 {
+		t.Fatal("no refresh read the keys through DescribeApiKeysStatus: the test proves nothing")
+	}
+}
+
+// Issue 15: a create's answer cannot be parsed (truncated), and the lookup
+// that follows finds the key in a listing that gives it a null Status. The
+// key is read with DescribeApiKey and goes to state; before, it could not
+// be written to state and was lost. The seed orders the spoiled answers:
+// the snapshot listing and the lookup's lose Status, the create's is cut.
+func TestAccAPIKey_recoveredKeyListedWithoutStatus(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "TencentCloud cannot be made to answer malformed bodies")
+	env.Emulator.SetFaults(emulator.Faults{Seed: 25, MalformedRate: 1,
+		MalformedKinds: []string{emulator.MalformedStatusMissing, emulator.MalformedTruncated},
+		Actions:        []string{"CreateApiKey", "DescribeApiKeysStatus"}})
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		CheckDestroy:             env.CheckDestroy,
+		Steps: []resource.TestStep{{
+			Config:            env.Config(fleetConfig(acctest.RandomName(), 1, 0, 1)),
+			ConfigStateChecks: []statecheck.StateCheck{env.AllKeysMatchRemote(), env.ExpectRemoteKeyCount(1)},
+		}},
+	})
+	// One create, answered unusably without a key ID, so looked for by name:
+	// the snapshot listing and the lookup's, both spoiled.
+	var creates, lists []emulator.Call
+	for _, c := range env.Emulator.Calls() {
+		switch c.Action {
+		case "CreateApiKey":
+			creates = append(creates, c)
+		case "DescribeApiKeysStatus":
+			lists = append(lists, c)
+		}
+	}
+	if len(creates) != 1 || creates[0].Fault != emulator.FaultMalformed || len(lists) != 2 ||
+		lists[0].Fault != emulator.FaultMalformed || lists[1].Fault != emulator.FaultMalformed {
+		t.Fatalf("expected one spoiled create found by a spoiled listing, got creates %+v and listings %+v", creates, lists)
+	}
+}
+
 // CreateApiKey and UpdateApiKey answers that cannot be used (null Result,
 // Status missing or a string, truncated JSON) lose no key and keep no old
 // secret: the state matches the API after creating and rotating 6 keys.

@@ -517,26 +517,32 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	// The API deletes only disabled keys. A key that this Delete disabled is
 	// turned back on when the delete then fails (bound to a usage plan,
 	// retries exhausted, timed out, interrupted): a failed destroy or
-	// replacement must not lock out the key's callers.
+	// replacement must not lock out the key's callers. Only a key that this
+	// Delete turned off is turned on again: one stored as on may have been
+	// disabled outside Terraform since the state was refreshed (a saved
+	// plan, -refresh=false), say because it leaked, so its live status is
+	// read first, in calls shared with the other deletes of the walk. A key
+	// stored as off needs no read: DeleteApiKey itself answers InvalidStatus
+	// when it is on.
 	disabledHere := false
 	if state.Status.ValueString() != statusOff {
-		if err := r.client.DisableAPIKey(ctx, id); err != nil {
-			if conns.IsNotFound(err) {
-				return
-			}
-			if !conns.IsAmbiguous(err) {
-				resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
-				return
-			}
+		wasOn, err := r.client.DisableAPIKeyIfEnabled(ctx, id)
+		switch {
+		case conns.IsNotFound(err):
+			return
+		case err != nil && wasOn && conns.IsAmbiguous(err):
 			// The disable may have been carried out: restore the key as after a failed delete.
 			r.restoreAfterFailedDelete(ctx, id, err, &resp.Diagnostics)
 			return
+		case err != nil:
+			resp.Diagnostics.Append(r.apiError("disabling API key "+id+" before deleting it", err))
+			return
 		}
-		disabledHere = true
+		disabledHere = wasOn
 	}
 	err := r.client.DeleteAPIKey(ctx, id)
 	if conns.HasCode(err, conns.CodeInvalidStatus) {
-		// Enabled outside Terraform since the last refresh.
+		// Enabled outside Terraform since it was last read.
 		if err = r.client.DisableAPIKey(ctx, id); err == nil || conns.IsAmbiguous(err) {
 			disabledHere = true
 		}
@@ -549,7 +555,10 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	case disabledHere:
 		r.restoreAfterFailedDelete(ctx, id, err, &resp.Diagnostics)
 	default:
-		resp.Diagnostics.Append(r.apiError("deleting API key "+id, err))
+		// Off before this Delete (disabled outside Terraform, or by its
+		// configuration): it stays off, and the error says nothing of
+		// turning it on.
+		resp.Diagnostics.Append(diagnostics.DeleteFailed(id, err, r.client.CredentialID()))
 	}
 }
 

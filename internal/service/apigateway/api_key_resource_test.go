@@ -155,7 +155,7 @@ func TestAccAPIKey_auto(t *testing.T) {
 				},
 			},
 			{
-				// Destroy: disable, then delete.
+				// Destroy: the live status (a lone read), disable, then delete.
 				Config: env.ProviderBlock(),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
@@ -164,7 +164,7 @@ func TestAccAPIKey_auto(t *testing.T) {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("DisableApiKey", "DeleteApiKey"),
+					env.ExpectCalls("DescribeApiKey", "DisableApiKey", "DeleteApiKey"),
 				},
 			},
 		},
@@ -359,9 +359,10 @@ resource "tencentcloud_api_gateway_api_key" "off" {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					// The enabled key stops at the not-found disable; the
-					// disabled one goes straight to delete.
-					env.ExpectCallCounts(map[string]int{"DisableApiKey": 1, "DeleteApiKey": 1}),
+					// The key stored as on stops at the read of its live
+					// status, which finds it gone; the one stored as off
+					// goes straight to delete.
+					env.ExpectCallCounts(map[string]int{"DescribeApiKey": 1, "DeleteApiKey": 1}),
 				},
 			},
 		},

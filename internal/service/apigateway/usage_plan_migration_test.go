@@ -91,5 +91,11 @@ resource "tencentcloud_api_gateway_usage_plan" "limited" {
 	if state := cli.MustRun("state", "show", "-no-color", "tencentcloud_api_gateway_usage_plan.limited"); strings.Contains(state, "service-0000abcd") {
 		t.Errorf("attach_list was not refreshed:\n%s", state)
 	}
+	// A plan that keys are still bound to is not destroyed (see
+	// TestAccUsagePlan_boundKeys): unbind the key first.
+	env.Emulator.UnbindKey("usagePlan-migrate1", key)
 	cli.MustRun("destroy", "-auto-approve", "-no-color")
+	if n := len(env.Emulator.UsagePlans()); n != 0 {
+		t.Errorf("%d plans left after the destroy", n)
+	}
 }

@@ -3,6 +3,7 @@ package apigateway_test
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -86,6 +87,10 @@ func TestAccUsagePlan_basic(t *testing.T) {
 				ResourceName:      planAddress,
 				ImportState:       true,
 				ImportStateVerify: true,
+				ImportStateCheck: func([]*terraform.InstanceState) error {
+					env.AssertCalls(t, "DescribeUsagePlan")
+					return nil
+				},
 			},
 			{
 				ResourceName:    planAddress,
@@ -182,14 +187,15 @@ func TestAccUsagePlan_disappears(t *testing.T) {
 			{
 				PreConfig:    env.MarkCallsNow,
 				RefreshState: true,
-				ConfigStateChecks: []statecheck.StateCheck{
-					env.ExpectCalls("DescribeUsagePlan"),
-					env.UsagePlanMatchesRemote(planAddress),
-				},
 			},
 			{
-				PreConfig: func() { env.DeleteUsagePlanOutOfBand(id) },
-				Config:    cfg,
+				PreConfig: func() {
+					// The refresh and the plan the harness runs after it:
+					// one DescribeUsagePlan each, nothing else.
+					env.AssertCalls(t, "DescribeUsagePlan", "DescribeUsagePlan")
+					env.DeleteUsagePlanOutOfBand(id)
+				},
+				Config: cfg,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(planAddress, plancheck.ResourceActionCreate)},
 				},
@@ -364,4 +370,54 @@ func TestAccUsagePlan_identity(t *testing.T) {
 			},
 		},
 	})
+}
+
+// A plan imported the old way, by ID, gets its identity from the Read that
+// follows the import.
+func TestAccUsagePlan_identityAfterImportByID(t *testing.T) {
+	env := acctest.New(t)
+	cfg := env.Config(usagePlanConfig(acctest.RandomName(), ""))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		TerraformVersionChecks:   skipBelowIdentity,
+		CheckDestroy:             checkDestroyPlans(env),
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				ResourceName:    planAddress,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(planAddress, plancheck.ResourceActionNoop)},
+				},
+			},
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectIdentityValueMatchesStateAtPath(planAddress, attr("usage_plan_id"), attr("id")),
+				},
+			},
+		},
+	})
+}
+
+// A plan that is gone by the time it is deleted (here: deleted out of band,
+// and destroyed without a refresh) counts as deleted.
+func TestAccUsagePlan_deleteOfAVanishedPlan(t *testing.T) {
+	env := acctest.New(t)
+	env.SkipWithoutEmulator(t, "the plan is deleted out of band between refresh and delete")
+	cli := acctest.NewCLI(t)
+	cli.WriteConfig(env.Config(usagePlanConfig(acctest.RandomName(), "")))
+	cli.MustRun("apply", "-auto-approve", "-no-color")
+	plans := env.Emulator.UsagePlans()
+	if len(plans) != 1 {
+		t.Fatalf("the apply made %d plans, want 1", len(plans))
+	}
+	env.DeleteUsagePlanOutOfBand(plans[0].UsagePlanID)
+	env.MarkCallsNow()
+	out := cli.MustRun("destroy", "-auto-approve", "-refresh=false", "-no-color")
+	if !strings.Contains(out, "1 destroyed") {
+		t.Errorf("the destroy did not report the plan destroyed:\n%s", out)
+	}
+	env.AssertCalls(t, "DescribeUsagePlan→ResourceNotFound.InvalidUsagePlan")
 }

@@ -44,6 +44,10 @@ type options struct {
 	sizes       []int
 	parallelism int
 	startups    int
+	// phases selects what to measure: "keys" (N keys), "bindings" (bindN
+	// keys bound to one usage plan).
+	phases map[string]bool
+	bindN  int
 }
 
 func main() {
@@ -54,7 +58,20 @@ func main() {
 	flag.StringVar(&sizes, "n", "100,500", "numbers of keys, comma-separated")
 	flag.IntVar(&o.parallelism, "parallelism", 10, "terraform -parallelism")
 	flag.IntVar(&o.startups, "startups", 20, "provider start-ups to time")
+	var phases string
+	flag.StringVar(&phases, "phases", "keys,bindings", "what to measure, comma-separated: keys (N keys), bindings (-bind-n keys bound to one usage plan)")
+	flag.IntVar(&o.bindN, "bind-n", 50, "keys bound to one usage plan in the bindings phase (a plan holds at most 50)")
 	flag.Parse()
+	o.phases = map[string]bool{}
+	for _, p := range strings.Split(phases, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "keys", "bindings":
+			o.phases[p] = true
+		default:
+			fmt.Fprintf(os.Stderr, "tcbench: unknown phase %q (keys, bindings)\n", p)
+			os.Exit(2)
+		}
+	}
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -103,6 +120,8 @@ type cliResult struct {
 	version    string
 	schemaWall time.Duration
 	phases     []phase
+	// bindPhases: binding bindN keys to one usage plan.
+	bindPhases []phase
 }
 
 // steps are the measured commands, in order, for one N.
@@ -144,6 +163,7 @@ func run(o options) error {
 	}
 
 	emu := emulator.New(emulator.Options{RateLimit: emulator.DefaultRateLimit, KeyQuota: 100000})
+	emu.SetUsagePlanQuotas(emulator.UsagePlanQuotas{KeysPerPlan: max(o.bindN, emulator.DefaultKeysPerUsagePlan)})
 	listener, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -172,7 +192,24 @@ func run(o options) error {
 		if res.schemaWall, err = measureSchema(tf, filepath.Join(work, fmt.Sprintf("schema%d", ci))); err != nil {
 			return err
 		}
+		if o.phases["bindings"] {
+			limited, err := runBindSteps(tf, emu, endpoint, filepath.Join(work, fmt.Sprintf("cli%d-bind", ci)), o.bindN, o.parallelism, false)
+			if err != nil {
+				return err
+			}
+			free, err := runBindSteps(tf, emu, endpoint, filepath.Join(work, fmt.Sprintf("cli%d-bind-free", ci)), o.bindN, o.parallelism, true)
+			if err != nil {
+				return err
+			}
+			for i := range limited {
+				limited[i].freeWall, limited[i].freeCalls = free[i].wall, free[i].calls
+			}
+			res.bindPhases = limited
+		}
 		for _, n := range o.sizes {
+			if !o.phases["keys"] {
+				break
+			}
 			limited, err := runSteps(tf, emu, endpoint, filepath.Join(work, fmt.Sprintf("cli%d-n%d", ci, n)), n, o.parallelism, false)
 			if err != nil {
 				return err
@@ -248,6 +285,107 @@ func runSteps(tf *terraformCLI, emu *emulator.Server, endpoint, dir string, n, p
 		return nil, fmt.Errorf("%d of %d keys left after destroy (%s)", left, n, mode)
 	}
 	return phases, nil
+}
+
+// bindSteps are the measured commands of the bindings phase: the keys and
+// the plan exist (made by a first, unmeasured apply), then their bindings
+// are applied, refreshed and removed.
+func bindSteps(parallelism int) []struct {
+	name  string
+	bound bool
+	args  []string
+} {
+	p := fmt.Sprintf("-parallelism=%d", parallelism)
+	return []struct {
+		name  string
+		bound bool
+		args  []string
+	}{
+		{"bind (apply)", true, []string{"apply", "-auto-approve", "-no-color", p}},
+		{"refresh-plan", true, []string{"plan", "-detailed-exitcode", "-no-color", p}},
+		{"unbind (apply)", false, []string{"apply", "-auto-approve", "-no-color", p}},
+	}
+}
+
+// runBindSteps binds n existing keys to one usage plan in dir, refreshes
+// and unbinds them, then destroys the keys and the plan.
+func runBindSteps(tf *terraformCLI, emu *emulator.Server, endpoint, dir string, n, parallelism int, free bool) ([]phase, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	rateLimit, mode := 0, "at 20/s"
+	if free {
+		rateLimit, mode = noLimitRate, "no limit"
+		emu.SetRateLimit(-1)
+	} else {
+		emu.SetRateLimit(emulator.DefaultRateLimit)
+	}
+	write := func(bound bool) error {
+		return os.WriteFile(filepath.Join(dir, "main.tf"), []byte(bindConfig(endpoint, emu, n, rateLimit, bound)), 0o600)
+	}
+	if err := write(false); err != nil {
+		return nil, err
+	}
+	fmt.Printf("bindings: %d keys and a usage plan (%s) ...\n", n, mode)
+	if _, _, err := tf.run(dir, "apply", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism)); err != nil {
+		return nil, fmt.Errorf("creating %d keys and a plan (%s): %w", n, mode, err)
+	}
+	var phases []phase
+	for _, step := range bindSteps(parallelism) {
+		if err := write(step.bound); err != nil {
+			return nil, err
+		}
+		emu.ResetCalls()
+		fmt.Printf("bindings: %d keys, %s (%s) ...\n", n, step.name, mode)
+		wall, peak, err := tf.run(dir, step.args...)
+		if err != nil {
+			return nil, fmt.Errorf("bindings: %s of %d keys (%s): %w", step.name, n, mode, err)
+		}
+		p := phase{n: n, name: step.name, wall: wall, calls: emu.CallCounts(), peakRSS: peak}
+		for action, count := range p.calls {
+			if floor := time.Duration(float64(count) / emulator.DefaultRateLimit * float64(time.Second)); floor > p.floor {
+				p.floor, p.busiest = floor, action
+			}
+		}
+		fmt.Printf("  %s, calls %v\n", wall.Round(time.Millisecond), p.calls)
+		phases = append(phases, p)
+		if step.name == "bind (apply)" {
+			bound := 0
+			for _, plan := range emu.UsagePlans() {
+				bound += len(plan.AccessKeyIDs)
+			}
+			if bound != n {
+				return nil, fmt.Errorf("bindings: %d of %d keys bound after the apply (%s)", bound, n, mode)
+			}
+		}
+	}
+	if _, _, err := tf.run(dir, "destroy", "-auto-approve", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism)); err != nil {
+		return nil, fmt.Errorf("bindings: destroying (%s): %w", mode, err)
+	}
+	if left := len(emu.Keys()) + len(emu.UsagePlans()); left != 0 {
+		return nil, fmt.Errorf("bindings: %d keys and plans left after destroy (%s)", left, mode)
+	}
+	return phases, nil
+}
+
+// bindConfig is n keys and a usage plan, with each key bound to the plan
+// when bound is true.
+func bindConfig(endpoint string, emu *emulator.Server, n, rateLimit int, bound bool) string {
+	cfg := strings.Replace(config(endpoint, emu, n, rateLimit), `resource "tencentcloud_api_gateway_api_key" "bench"`, `resource "tencentcloud_api_gateway_usage_plan" "bench" {
+  usage_plan_name = "bench"
+}
+
+resource "tencentcloud_api_gateway_api_key" "bench"`, 1)
+	if bound {
+		cfg += `
+resource "tencentcloud_api_gateway_api_key_attachment" "bench" {
+  count         = length(tencentcloud_api_gateway_api_key.bench)
+  api_key_id    = tencentcloud_api_gateway_api_key.bench[count.index].id
+  usage_plan_id = tencentcloud_api_gateway_usage_plan.bench.id
+}
+`
+	}
+	return cfg
 }
 
 func goBuild(out string, flags ...string) error {
@@ -558,6 +696,10 @@ func render(o options, results []cliResult, startup time.Duration, sizes []int64
 		fmt.Fprintf(&b, "\n`providers schema -json`, whole command (median of 5): %.0f ms.\n", float64(r.schemaWall.Milliseconds()))
 	}
 
+	if o.phases["bindings"] {
+		renderBindings(&b, o, results)
+	}
+
 	b.WriteString("\n## Provider\n\n| measure | value | target |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| provider start-up: exec to plugin handshake (median of %d) | %.1f ms | < 100 ms |\n", o.startups, float64(startup.Microseconds())/1000)
 	fmt.Fprintf(&b, "| binary size, `go build` | %.1f MB | |\n", float64(sizes[0])/1e6)
@@ -571,10 +713,29 @@ func render(o options, results []cliResult, startup time.Duration, sizes []int64
 	fmt.Fprintf(&b, "| provider peak resident memory, any phase at 20/s | %.1f MiB | < 64 MB |\n", float64(peak)/1024)
 	b.WriteString("\nPeak memory is the provider process's VmHWM, sampled from /proc every 50 ms while the CLI runs.\n")
 	b.WriteString("\n`destroy` first runs a refreshing plan walk (shared reads: a few calls) and only then disables and deletes every key " +
-		"(N `DisableApiKey` and N `DeleteApiKey` calls, pipelined in the apply walk), so its floor is that of the destroy walk; " +
+		"(N `DisableApiKey` and N `DeleteApiKey` calls, pipelined in the apply walk; each delete reads its key's live status first, " +
+		"in `DescribeApiKeysStatus` calls shared while the disables wait their turn, a few per hundred keys at 20/s), so its floor is that of the destroy walk; " +
 		"`destroy -refresh=false` measures the destroy walk alone. Apply and destroy are bound by the write actions' 20/s: their floor does not move " +
 		"with N's reads, and their no-limit time is the CLI's walk.\n")
 	return b.String()
+}
+
+// renderBindings writes the bindings phase: bindN existing keys bound to
+// one usage plan in one apply, refreshed and unbound.
+func renderBindings(b *strings.Builder, o options, results []cliResult) {
+	fmt.Fprintf(b, "\n## Binding %d keys to one usage plan\n\n", o.bindN)
+	fmt.Fprintf(b, "A first apply (not measured) makes %d keys and a usage plan; then one apply binds every key to the plan "+
+		"(%d `tencentcloud_api_gateway_api_key_attachment`), a plan refreshes them, and an apply removes the bindings. "+
+		"Binds (and unbinds) of one plan that arrive together share one `BindSecretIds` (`UnBindSecretIds`) call; "+
+		"one call per key would be %d calls, %.1f s at 20/s. Refreshing the bindings of one plan lists the plan once.\n\n",
+		o.bindN, o.bindN, o.bindN, float64(o.bindN)/emulator.DefaultRateLimit)
+	b.WriteString("| CLI | phase | API calls at 20/s | wall at 20/s | floor | wall, no limit | API calls, no limit |\n|---|---|---|---|---|---|---|\n")
+	for _, r := range results {
+		for _, p := range r.bindPhases {
+			fmt.Fprintf(b, "| %s | %s | %s | %.1f s | %.1f s | %.1f s | %s |\n", r.version, p.name, callList(p.calls),
+				p.wall.Seconds(), p.floor.Seconds(), p.freeWall.Seconds(), callList(p.freeCalls))
+		}
+	}
 }
 
 func callList(calls map[string]int) string {
