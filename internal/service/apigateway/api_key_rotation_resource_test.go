@@ -136,8 +136,8 @@ func TestAccAPIKeyRotation_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(blueAddress, plancheck.ResourceActionNoop),
 					plancheck.ExpectResourceAction(greenAddress, plancheck.ResourceActionNoop),
 					// The key that becomes active is known at plan time.
-					planValueFrom(rotationAddress, "active_access_key_id", &pair.previous),
-					planValueFrom(rotationAddress, "previous_access_key_id", &pair.active),
+					planValueFrom("active_access_key_id", &pair.previous),
+					planValueFrom("previous_access_key_id", &pair.active),
 					plancheck.ExpectUnknownValue(rotationAddress, attr("active_access_key_secret")),
 					env.MarkCalls(),
 				},
@@ -149,6 +149,7 @@ func TestAccAPIKeyRotation_lifecycle(t *testing.T) {
 				env.ExpectCallCounts(map[string]int{"DescribeApiKeysStatus": 1, "UpdateApiKey": 1}),
 				rotatedFrom(env, &pair, &standbySecret),
 				env.ExpectRemoteKeyCount(2),
+				previousKeyRefreshed(env),
 			},
 		}
 	}
@@ -227,10 +228,11 @@ func (m multiStateCheck) CheckState(ctx context.Context, req statecheck.CheckSta
 	}
 }
 
-// planValueFrom checks that the plan sets a string attribute to *want, read
-// when the check runs (so a value captured by an earlier step).
-func planValueFrom(address, name string, want *string) plancheck.PlanCheck {
-	return planValue{address: address, name: name, want: want}
+// planValueFrom checks that the plan sets a string attribute of the
+// rotation to *want, read when the check runs (so a value captured by an
+// earlier step).
+func planValueFrom(name string, want *string) plancheck.PlanCheck {
+	return planValue{address: rotationAddress, name: name, want: want}
 }
 
 type planValue struct {
@@ -509,8 +511,8 @@ func TestAccAPIKeyRotation_failureHalfWay(t *testing.T) {
 	// key active.
 	sameRotationPlanned := resource.ConfigPlanChecks{
 		PreApply: []plancheck.PlanCheck{
-			planValueFrom(rotationAddress, "active_access_key_id", &pair.previous),
-			planValueFrom(rotationAddress, "previous_access_key_id", &pair.active),
+			planValueFrom("active_access_key_id", &pair.previous),
+			planValueFrom("previous_access_key_id", &pair.active),
 			env.MarkCalls(),
 		},
 	}
@@ -967,4 +969,29 @@ func TestAccAPIKeyRotation_timeRotatingExample(t *testing.T) {
 		t.Errorf("the plan after the rotation is not empty:\n%s", out)
 	}
 	cli.MustRun("destroy", "-auto-approve", "-no-color")
+}
+
+// previousKeyRefreshed checks that the key resource of the rotation's
+// previous key holds the secret that key holds on the API: its refresh at
+// this step's plan picked up the secret that the rotation before gave it
+// (an auto key's computed secret, so no diff), and this rotation left it
+// alone.
+func previousKeyRefreshed(env *acctest.Env) statecheck.StateCheck { return previousKeyCheck{env} }
+
+type previousKeyCheck struct{ env *acctest.Env }
+
+func (c previousKeyCheck) CheckState(ctx context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	var previous string
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address == rotationAddress {
+			previous, _ = r.AttributeValues["previous_access_key_id"].(string)
+		}
+	}
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Type == acctest.APIKeyResourceType && r.AttributeValues["id"] == previous {
+			c.env.KeyMatchesRemote(r.Address).CheckState(ctx, req, resp)
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("no key resource holds the previous key %q", previous)
 }
