@@ -49,6 +49,9 @@ type Env struct {
 
 	mu       sync.Mutex
 	callMark int
+	// secretsSeen are the key secrets that StateHoldsNoRemoteSecret has
+	// seen on the API, rotated-away ones included.
+	secretsSeen map[string]bool
 }
 
 // UsesRealCloud reports whether credentials in the environment ask for the

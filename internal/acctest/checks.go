@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/emulator"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/fingerprint"
 )
 
 // APIKeyResourceType is the resource type the checks look for.
@@ -113,7 +114,9 @@ func (e *Env) AssertNoCalls(t *testing.T) {
 }
 
 // KeyMatchesRemote checks that the resource's state is what the API holds
-// for the key: ID, name, type, secret, status and times.
+// for the key: ID, name, type, secret, status and times. A key whose secret
+// is kept out of the state must have a null access_key_secret and a
+// fingerprint of the live secret.
 func (e *Env) KeyMatchesRemote(address string) statecheck.StateCheck {
 	return keyMatchesRemote{e: e, address: address}
 }
@@ -152,6 +155,17 @@ func (c keyMatchesRemote) CheckState(_ context.Context, req statecheck.CheckStat
 		"status":            status,
 		"create_time":       key.CreatedTime,
 		"modify_time":       key.ModifiedTime,
+	}
+	if attrs["access_key_secret"] == nil {
+		fp, _ := attrs["access_key_secret_fingerprint"].(string)
+		if ok, err := fingerprint.Matches(fp, key.AccessKeySecret); !ok {
+			resp.Error = fmt.Errorf("%s: the secret is not in state, and access_key_secret_fingerprint is not the live secret's (%v)", c.address, err)
+			return
+		}
+		delete(want, "access_key_secret")
+	} else if attrs["access_key_secret_fingerprint"] != nil {
+		resp.Error = fmt.Errorf("%s: the state holds both the secret and a fingerprint of it", c.address)
+		return
 	}
 	for name, value := range want {
 		if got, _ := attrs[name].(string); got != value {
@@ -297,6 +311,59 @@ type stateLacks struct{ values []string }
 
 func (c stateLacks) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = lacks("state", req.State, c.values)
+}
+
+// StateHoldsNoRemoteSecret checks that no secret of any key the API holds
+// now, or held at an earlier such check of this test (a secret rotated
+// away), occurs anywhere in the state. On the emulator it reads the
+// emulator's own records; against TencentCloud it lists the account's keys.
+func (e *Env) StateHoldsNoRemoteSecret() statecheck.StateCheck { return noRemoteSecret{e} }
+
+type noRemoteSecret struct{ e *Env }
+
+func (c noRemoteSecret) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	secrets, err := c.e.remoteSecrets()
+	if err != nil {
+		resp.Error = err
+		return
+	}
+	if len(secrets) == 0 {
+		resp.Error = fmt.Errorf("the API holds no key secret: the check would search for nothing")
+		return
+	}
+	resp.Error = lacks("state", req.State, secrets)
+}
+
+// remoteSecrets returns every secret the API holds, with those seen by
+// earlier calls.
+func (e *Env) remoteSecrets() ([]string, error) {
+	var current []string
+	if e.Emulator != nil {
+		for _, k := range e.Emulator.Keys() {
+			current = append(current, k.AccessKeySecret)
+		}
+	} else {
+		ctx, cancel := e.ctx()
+		defer cancel()
+		keys, err := e.Client.ListAPIKeys(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing the account's keys: %w", err)
+		}
+		for _, k := range keys {
+			current = append(current, k.AccessKeySecret)
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.secretsSeen == nil {
+		e.secretsSeen = map[string]bool{}
+	}
+	for _, s := range current {
+		if s != "" {
+			e.secretsSeen[s] = true
+		}
+	}
+	return slices.Collect(maps.Keys(e.secretsSeen)), nil
 }
 
 // PlanDoesNotContain checks that none of the values occurs anywhere in the plan.

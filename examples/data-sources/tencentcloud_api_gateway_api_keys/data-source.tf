@@ -7,9 +7,11 @@ data "tencentcloud_api_gateway_api_keys" "orders" {
   status      = "on"
 }
 
-# Keys whose name or ID contains "partner".
+# Keys whose name or ID contains "partner", with their secrets (which are
+# then stored in the state: without include_secrets, every secret is null).
 data "tencentcloud_api_gateway_api_keys" "partners" {
-  key_word = "partner"
+  key_word        = "partner"
+  include_secrets = true
 }
 
 # One key by ID; api_key_id is the same filter under the name that the

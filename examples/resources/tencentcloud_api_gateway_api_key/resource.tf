@@ -29,3 +29,16 @@ resource "tencentcloud_api_gateway_api_key" "rotated" {
     rotated_in = "2026-Q4"
   }
 }
+
+# An auto key whose secret stays out of the state: access_key_secret is
+# null, a salted fingerprint (access_key_secret_fingerprint) shows a secret
+# changed outside Terraform, and callers read the secret with the
+# tencentcloud_api_gateway_api_key ephemeral resource.
+resource "tencentcloud_api_gateway_api_key" "no_secret_in_state" {
+  secret_name     = "inventory-service"
+  secret_in_state = false
+
+  rotation_triggers = {
+    rotated_in = "2026-Q4"
+  }
+}

@@ -173,6 +173,8 @@ func listedResourceModel(ctx context.Context, req list.ListRequest, key *conns.A
 		AccessKeySecret:          types.StringNull(),
 		AccessKeySecretWO:        types.StringNull(),
 		AccessKeySecretWOVersion: types.Int64Null(),
+		SecretInState:            types.BoolNull(),
+		SecretFingerprint:        types.StringNull(),
 		Status:                   m.Status,
 		RotationTriggers:         types.MapNull(types.StringType),
 		CreateTime:               m.CreateTime,

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -24,6 +25,7 @@ import (
 
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/conns"
 	"github.com/tcapigw/terraform-provider-tencentcloud/internal/diagnostics"
+	"github.com/tcapigw/terraform-provider-tencentcloud/internal/fingerprint"
 )
 
 // Values of the status attribute.
@@ -76,13 +78,17 @@ type apiKeyResourceModel struct {
 	AccessKeySecret types.String `tfsdk:"access_key_secret"`
 	// The write-only secret is never in plan or state: it is read from the
 	// configuration, and its version says when to send it again.
-	AccessKeySecretWO        types.String   `tfsdk:"access_key_secret_wo"`
-	AccessKeySecretWOVersion types.Int64    `tfsdk:"access_key_secret_wo_version"`
-	Status                   types.String   `tfsdk:"status"`
-	RotationTriggers         types.Map      `tfsdk:"rotation_triggers"`
-	CreateTime               types.String   `tfsdk:"create_time"`
-	ModifyTime               types.String   `tfsdk:"modify_time"`
-	Timeouts                 timeouts.Value `tfsdk:"timeouts"`
+	AccessKeySecretWO        types.String `tfsdk:"access_key_secret_wo"`
+	AccessKeySecretWOVersion types.Int64  `tfsdk:"access_key_secret_wo_version"`
+	SecretInState            types.Bool   `tfsdk:"secret_in_state"`
+	// SecretFingerprint stands for the secret when it is not stored: a
+	// salted, slow hash that shows a secret changed outside Terraform.
+	SecretFingerprint types.String   `tfsdk:"access_key_secret_fingerprint"`
+	Status            types.String   `tfsdk:"status"`
+	RotationTriggers  types.Map      `tfsdk:"rotation_triggers"`
+	CreateTime        types.String   `tfsdk:"create_time"`
+	ModifyTime        types.String   `tfsdk:"modify_time"`
+	Timeouts          timeouts.Value `tfsdk:"timeouts"`
 }
 
 // Default operation timeouts; a timeouts block overrides them. They bound
@@ -142,7 +148,7 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				PlanModifiers:       keepState,
 			},
 			"access_key_secret_wo": schema.StringAttribute{
-				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null). The trade-off: the secret is never read back either, so a secret changed outside Terraform is not detected (the plan stays empty); bump `access_key_secret_wo_version` to send this one again. 10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later. Importing such a key: with an `import` block the state never holds the secret; the `terraform import` command stores it until the next apply.",
+				MarkdownDescription: "The secret of a `manual` key as a write-only argument: sent to the API on create, and again with `UpdateApiKey` whenever `access_key_secret_wo_version` changes, but never stored in the plan or the state (`access_key_secret` then stays null; `access_key_secret_fingerprint` stands for it). A secret changed outside Terraform shows in the next plan as an update, which sends this one again (one `UpdateApiKey`). 10–50 letters, digits and underscores. Conflicts with `access_key_secret`. Needs Terraform 1.11 or OpenTofu 1.11 or later. Importing such a key: with an `import` block the state never holds the secret; the `terraform import` command stores it until the next apply.",
 				Optional:            true,
 				Sensitive:           true,
 				WriteOnly:           true,
@@ -155,6 +161,25 @@ func (r *apiKeyResource) Schema(ctx context.Context, _ resource.SchemaRequest, r
 				MarkdownDescription: "The version of `access_key_secret_wo`: change it to send a new write-only secret with `UpdateApiKey`.",
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.AlsoRequires(path.MatchRoot("access_key_secret_wo"))},
+			},
+			"secret_in_state": schema.BoolAttribute{
+				MarkdownDescription: "Whether the state holds the secret of an `auto` key in `access_key_secret` (default `true`, as before). " +
+					"With `false`, `access_key_secret` is null in the plan and the state, `access_key_secret_fingerprint` stands for it " +
+					"(a secret rotated outside Terraform shows in the next plan), and callers read the secret with the " +
+					"`tencentcloud_api_gateway_api_key` ephemeral resource. Rotation with `rotation_triggers`, import and drift detection " +
+					"work as with `true`. Changing it changes nothing on the API. A `manual` key keeps its secret out of the state with " +
+					"`access_key_secret_wo` instead, so `false` is refused with `access_key_secret`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"access_key_secret_fingerprint": schema.StringAttribute{
+				MarkdownDescription: "When the secret is not in the state (`access_key_secret_wo`, or `secret_in_state = false`): a salted Argon2id hash of it " +
+					"(`$argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>`), which each refresh checks against the live secret, so a secret changed outside " +
+					"Terraform shows in the plan without being stored. Deliberately slow to compute, so a reader of the state cannot " +
+					"try secrets quickly; still, give manual keys long random secrets. Null when `access_key_secret` holds the secret.",
+				Computed:      true,
+				PlanModifiers: keepState,
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`on` (default) or `off`. Applied in place with `EnableApiKey` / `DisableApiKey`.",
@@ -231,6 +256,11 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 			resp.Diagnostics.AddAttributeError(path.Root("access_key_secret"), "Missing access_key_secret",
 				`access_key_secret (or the write-only access_key_secret_wo) is required when access_key_type is "manual".`)
 		}
+		if !cfg.AccessKeySecret.IsNull() && !cfg.SecretInState.IsNull() && !cfg.SecretInState.IsUnknown() && !cfg.SecretInState.ValueBool() {
+			resp.Diagnostics.AddAttributeError(path.Root("secret_in_state"), "secret_in_state = false with access_key_secret",
+				`access_key_secret is an argument, so its value is stored in the state. To keep a manual key's secret out of the state, `+
+					`set it with the write-only access_key_secret_wo (and access_key_secret_wo_version) instead.`)
+		}
 		if !cfg.RotationTriggers.IsNull() {
 			resp.Diagnostics.AddAttributeError(path.Root("rotation_triggers"), "rotation_triggers not allowed for a manual key",
 				`rotation_triggers only applies to access_key_type = "auto". To rotate a manual key, change access_key_secret.`)
@@ -254,9 +284,12 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 }
 
 // ModifyPlan marks what an in-place update will change as unknown: the
-// secret of a rotated auto key and the modification time. Everything else
-// keeps its state value, so plans show no needless "known after apply".
-// With a write-only secret, access_key_secret is planned null: it is never stored.
+// secret of a rotated auto key (or its fingerprint) and the modification
+// time. Everything else keeps its state value, so plans show no needless
+// "known after apply". A secret kept out of the state (write-only, or
+// secret_in_state = false) is planned null, and its fingerprint stands for
+// it; a secret that the last refresh found changed outside Terraform plans
+// an update of the fingerprint.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return
@@ -266,8 +299,11 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if usesWriteOnlySecret(plan) {
+	keptOut := secretKeptOut(plan)
+	if keptOut {
 		plan.AccessKeySecret = types.StringNull()
+	} else if !plan.SecretInState.IsUnknown() {
+		plan.SecretFingerprint = types.StringNull()
 	}
 	var configTriggers types.Map
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotation_triggers"), &configTriggers)...)
@@ -284,11 +320,27 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			return
 		}
 		rotate := rotationRequested(plan, state)
-		if rotate {
+		drifted := keptOut && secretDrifted(ctx, req.Private, &resp.Diagnostics)
+		if drifted && usesWriteOnlySecret(plan) && liveSecretIsConfigured(ctx, req.Config, state.SecretFingerprint) {
+			// Changed outside Terraform to the configured secret (the rotate
+			// action given the same value): nothing to set right.
+			drifted = false
+		}
+		newWOVersion := !plan.AccessKeySecretWOVersion.Equal(state.AccessKeySecretWOVersion)
+		switch {
+		case keptOut && (rotate || drifted || newWOVersion || state.SecretFingerprint.IsNull()):
+			plan.SecretFingerprint = types.StringUnknown()
+		case !keptOut && plan.AccessKeyType.ValueString() == conns.KeyTypeAuto && (rotate || state.AccessKeySecret.IsNull()):
+			// Rotated, or back in the state after secret_in_state = false.
 			plan.AccessKeySecret = types.StringUnknown()
 		}
-		if rotate || !plan.AccessKeySecret.Equal(state.AccessKeySecret) || !plan.Status.Equal(state.Status) ||
-			!plan.AccessKeySecretWOVersion.Equal(state.AccessKeySecretWOVersion) {
+		if drifted {
+			resp.Diagnostics.Append(secretDriftWarning(state.ID.ValueString(), usesWriteOnlySecret(plan)))
+		}
+		manualSecretChange := plan.AccessKeyType.ValueString() == conns.KeyTypeManual && !usesWriteOnlySecret(plan) &&
+			!plan.AccessKeySecret.Equal(state.AccessKeySecret)
+		if rotate || manualSecretChange || !plan.Status.Equal(state.Status) || newWOVersion ||
+			(drifted && usesWriteOnlySecret(plan)) {
 			plan.ModifyTime = types.StringUnknown()
 		}
 	}
@@ -364,7 +416,23 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		resp.Diagnostics.Append(r.apiError("reading API key "+state.ID.ValueString(), err))
 		return
 	}
-	r.setState(ctx, &resp.State, &resp.Diagnostics, key, state)
+	if state.SecretInState.IsNull() {
+		// Imported, or stored by an earlier version: the default.
+		state.SecretInState = types.BoolValue(true)
+	}
+	model, drifted, diags := r.stateFromKey(key, state)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if drifted {
+		// The live secret is not the one Terraform last set or saw. The
+		// state records the live secret's fingerprint, as a read records
+		// what the API holds; the mark tells the plan that this is drift to
+		// set right, and stays until an apply has done so.
+		resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretDrift, []byte("true"))...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -388,7 +456,17 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	var newSecret string
 	secretChange := false
 	manual := plan.AccessKeyType.ValueString() == conns.KeyTypeManual
+	// The plan decided whether drift is to be set right: it left the
+	// fingerprint unknown then.
+	drifted := secretKeptOut(plan) && plan.SecretFingerprint.IsUnknown() && secretDrifted(ctx, req.Private, &resp.Diagnostics)
 	switch {
+	case manual && usesWriteOnlySecret(plan) && drifted:
+		// Changed outside Terraform: the configured secret goes back.
+		newSecret = r.writeOnlySecret(ctx, req.Config, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		secretChange = true
 	case manual && usesWriteOnlySecret(plan) && !plan.AccessKeySecretWOVersion.Equal(state.AccessKeySecretWOVersion):
 		secret := r.writeOnlySecret(ctx, req.Config, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
@@ -412,15 +490,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		if !r.setState(ctx, &resp.State, &resp.Diagnostics, key, plan) {
 			return
 		}
-	} else {
-		// Nothing the API knows about changed but, maybe, the status.
-		state.RotationTriggers, state.Timeouts = plan.RotationTriggers, plan.Timeouts
-		state.AccessKeySecretWOVersion = plan.AccessKeySecretWOVersion
-		if usesWriteOnlySecret(plan) {
-			state.AccessKeySecret = types.StringNull()
-		}
-		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	} else if !r.updateWithoutWrite(ctx, id, plan, state, &resp.State, &resp.Diagnostics) {
+		return
 	}
+	// Whatever drift the last refresh found is set right (or, for an auto
+	// key, recorded): the plan no longer needs to show it.
+	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateSecretDrift, nil)...)
 
 	if !plan.Status.Equal(state.Status) {
 		r.applyStatus(ctx, id, plan.Status.ValueString(), plan, &resp.State, &resp.Diagnostics)
@@ -571,12 +646,28 @@ func (r *apiKeyResource) applyStatus(ctx context.Context, id, status string, bas
 // setState writes the key as the API reported it. Triggers and timeouts are
 // the configuration's own, with no API counterpart: they come from base.
 func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags *diag.Diagnostics, key *conns.APIKey, base apiKeyResourceModel) bool {
+	model, _, d := r.stateFromKey(key, base)
+	diags.Append(d...)
+	if d.HasError() {
+		return false
+	}
+	d = state.Set(ctx, &model)
+	diags.Append(d...)
+	return !d.HasError()
+}
+
+// stateFromKey is the state of a key as the API reported it, with base's
+// configuration-only attributes. A secret kept out of the state is
+// fingerprinted: base's fingerprint is kept when it is the live secret's,
+// else a new one is made and drifted reports that the live secret is not
+// the one base's fingerprint was made from.
+func (r *apiKeyResource) stateFromKey(key *conns.APIKey, base apiKeyResourceModel) (model apiKeyResourceModel, drifted bool, diags diag.Diagnostics) {
 	status, err := statusFromAPI(key.Status)
 	if err != nil {
 		diags.AddError("Unexpected API key status", fmt.Sprintf("API key %s: %s", key.AccessKeyID, err))
-		return false
+		return model, false, diags
 	}
-	model := apiKeyResourceModel{
+	model = apiKeyResourceModel{
 		ID:              types.StringValue(key.AccessKeyID),
 		SecretName:      types.StringValue(key.SecretName),
 		AccessKeyType:   types.StringValue(key.AccessKeyType),
@@ -585,20 +676,80 @@ func (r *apiKeyResource) setState(ctx context.Context, state *tfsdk.State, diags
 		// The write-only secret itself is never stored; its version is.
 		AccessKeySecretWO:        types.StringNull(),
 		AccessKeySecretWOVersion: base.AccessKeySecretWOVersion,
+		SecretInState:            base.SecretInState,
+		SecretFingerprint:        types.StringNull(),
 		Status:                   types.StringValue(status),
 		RotationTriggers:         base.RotationTriggers,
 		CreateTime:               types.StringValue(key.CreatedTime),
 		ModifyTime:               types.StringValue(key.ModifiedTime),
 		Timeouts:                 base.Timeouts,
 	}
-	if usesWriteOnlySecret(base) {
+	if secretKeptOut(base) {
 		model.AccessKeySecret = types.StringNull()
+		var fp string
+		fp, drifted, err = secretFingerprint(base.SecretFingerprint, key.AccessKeySecret)
+		if err != nil {
+			diags.AddError("Error fingerprinting the secret", fmt.Sprintf("API key %s: %s", key.AccessKeyID, err))
+			return model, false, diags
+		}
+		model.SecretFingerprint = types.StringValue(fp)
 	}
 	if model.RotationTriggers.IsNull() {
 		// Imported, or stored by an earlier version: no triggers is {}.
 		model.RotationTriggers = noRotationTriggers()
 	}
-	d := state.Set(ctx, &model)
+	return model, drifted, diags
+}
+
+// secretFingerprint returns the fingerprint to store for a live secret:
+// the stored one when it matches (and has the current parameters), else a
+// new one. drifted reports a stored fingerprint of another secret; one
+// that cannot be checked (tampered with, or from a later version) counts
+// as drift, so a write-only secret is sent again rather than trusted.
+func secretFingerprint(stored types.String, secret string) (fp string, drifted bool, err error) {
+	if !stored.IsNull() && !stored.IsUnknown() {
+		match, err := fingerprint.Matches(stored.ValueString(), secret)
+		if match && fingerprint.IsCurrent(stored.ValueString()) {
+			return stored.ValueString(), false, nil
+		}
+		drifted = !match || err != nil
+	}
+	fp, err = fingerprint.New(secret)
+	return fp, drifted, err
+}
+
+// updateWithoutWrite is an update that needs no change of the secret: the
+// configuration-only attributes, and where the secret is kept, which at
+// most needs one read (a secret back in the state that is not at hand).
+func (r *apiKeyResource) updateWithoutWrite(ctx context.Context, id string, plan, state apiKeyResourceModel, out *tfsdk.State, diags *diag.Diagnostics) bool {
+	state.RotationTriggers, state.Timeouts = plan.RotationTriggers, plan.Timeouts
+	state.AccessKeySecretWOVersion = plan.AccessKeySecretWOVersion
+	state.SecretInState = plan.SecretInState
+	switch {
+	case secretKeptOut(plan):
+		if state.SecretFingerprint.IsNull() {
+			// Kept out from now on: the stored secret (an import's, or
+			// secret_in_state was true) gives its fingerprint.
+			fp, err := fingerprint.New(state.AccessKeySecret.ValueString())
+			if err != nil {
+				diags.AddError("Error fingerprinting the secret", fmt.Sprintf("API key %s: %s", id, err))
+				return false
+			}
+			state.SecretFingerprint = types.StringValue(fp)
+		}
+		state.AccessKeySecret = types.StringNull()
+	case state.AccessKeySecret.IsNull():
+		// Back in the state: read it.
+		key, err := r.client.DescribeAPIKey(ctx, id)
+		if err != nil {
+			diags.Append(r.apiError("reading the secret of API key "+id, err))
+			return false
+		}
+		return r.setState(ctx, out, diags, key, plan)
+	default:
+		state.SecretFingerprint = types.StringNull()
+	}
+	d := out.Set(ctx, &state)
 	diags.Append(d...)
 	return !d.HasError()
 }
@@ -617,6 +768,59 @@ func withTimeout(ctx context.Context, configured func(context.Context, time.Dura
 // usesWriteOnlySecret reports whether the key's secret is the write-only
 // argument, which is never stored.
 func usesWriteOnlySecret(m apiKeyResourceModel) bool { return !m.AccessKeySecretWOVersion.IsNull() }
+
+// secretKeptOut reports whether the key's secret stays out of the state,
+// its fingerprint standing for it: a write-only secret, or an auto key with
+// secret_in_state = false.
+func secretKeptOut(m apiKeyResourceModel) bool {
+	return usesWriteOnlySecret(m) || (m.AccessKeyType.ValueString() == conns.KeyTypeAuto &&
+		!m.SecretInState.IsNull() && !m.SecretInState.IsUnknown() && !m.SecretInState.ValueBool())
+}
+
+// privateSecretDrift is the private-state key with which a refresh marks a
+// live secret that differs from the fingerprinted one, until an apply
+// clears it. The fingerprint alone cannot say it: the refresh stores the
+// live secret's, and comparing it with a configured write-only secret at
+// every plan would cost a slow hash per key.
+const privateSecretDrift = "secret_drift"
+
+// secretDrifted reports the mark a refresh left on a changed secret.
+func secretDrifted(ctx context.Context, private privateState, diags *diag.Diagnostics) bool {
+	if private == nil {
+		return false
+	}
+	v, d := private.GetKey(ctx, privateSecretDrift)
+	diags.Append(d...)
+	return string(v) == "true"
+}
+
+// liveSecretIsConfigured reports whether the refreshed fingerprint (the
+// live secret's) is that of the configured write-only secret. One slow
+// hash, so it is only asked after a refresh found drift.
+func liveSecretIsConfigured(ctx context.Context, config tfsdk.Config, live types.String) bool {
+	var configured types.String
+	if config.GetAttribute(ctx, path.Root("access_key_secret_wo"), &configured).HasError() ||
+		configured.IsNull() || configured.IsUnknown() || live.IsNull() || live.IsUnknown() {
+		return false
+	}
+	match, err := fingerprint.Matches(live.ValueString(), configured.ValueString())
+	return err == nil && match
+}
+
+// secretDriftWarning tells what the planned update of a secret changed
+// outside Terraform will do.
+func secretDriftWarning(id string, writeOnly bool) diag.Diagnostic {
+	if writeOnly {
+		return diag.NewWarningDiagnostic("API key secret changed outside Terraform",
+			fmt.Sprintf("The secret of API key %s is not the one Terraform last set (its fingerprint differs). "+
+				"The apply sets the configured access_key_secret_wo again, with one UpdateApiKey.", id))
+	}
+	return diag.NewWarningDiagnostic("API key secret rotated outside Terraform",
+		fmt.Sprintf("The secret of API key %s was changed outside Terraform (its fingerprint differs). "+
+			"The apply records the new secret's fingerprint and changes nothing on the API: callers that read the secret "+
+			"with the tencentcloud_api_gateway_api_key ephemeral resource get the new one. To replace it with a fresh "+
+			"secret, change rotation_triggers.", id))
+}
 
 // writeOnlySecret reads the write-only secret, which only the configuration holds.
 func (r *apiKeyResource) writeOnlySecret(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) string {

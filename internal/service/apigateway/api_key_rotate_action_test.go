@@ -231,10 +231,10 @@ func TestAccAPIKeyRotateAction_manualKeyFromTrigger(t *testing.T) {
 
 // TestAccAPIKeyRotateAction_managedManualKey shows what the docs say about a
 // manual key that a resource manages and the action rotates. An action
-// cannot change state, so: with access_key_secret, the next plan wants the
-// configured secret back and the next apply sends it; with
-// access_key_secret_wo, nothing is stored to compare, the plan stays empty
-// and the rotated secret stays.
+// cannot change state, so the next plan sees the rotated secret as drift
+// (from access_key_secret, or from the write-only secret's fingerprint) and
+// the next apply sends the configured secret back; unless the configured
+// write-only secret is the rotated one, when the plan stays empty.
 func TestAccAPIKeyRotateAction_managedManualKey(t *testing.T) {
 	t.Run("access_key_secret is rotated back", func(t *testing.T) {
 		env := acctest.New(t)
@@ -283,13 +283,66 @@ func TestAccAPIKeyRotateAction_managedManualKey(t *testing.T) {
 		})
 	})
 
-	t.Run("access_key_secret_wo keeps the rotated secret", func(t *testing.T) {
+	// The resource's fingerprint shows the rotation as drift: with another
+	// configured secret, the next apply sends it back, as with
+	// access_key_secret.
+	t.Run("access_key_secret_wo is rotated back", func(t *testing.T) {
 		env := acctest.New(t)
 		name, id := acctest.RandomName(), acctest.RandomManualKeyID()
 		configured, rotated := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
 		cfg := env.Config(writeOnlyKeyConfig(name, id, 1) + newSecretVariable +
 			rotateOnCreateConfig(testAddress+".id", "access_key_secret_wo = var.new_secret", "first"))
 		vars := config.Variables{"secret": config.StringVariable(configured), "new_secret": config.StringVariable(rotated)}
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+			TerraformVersionChecks:   skipBelowActions,
+			CheckDestroy:             env.CheckDestroy,
+			Steps: []resource.TestStep{
+				{Config: env.Config(writeOnlyKeyConfig(name, id, 1)), ConfigVariables: secretVariable(configured)},
+				{
+					Config:          cfg,
+					ConfigVariables: vars,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+						PostApplyPostRefresh: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+						},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						env.ExpectCalls("DescribeApiKey", "UpdateApiKey"),
+						env.ExpectRemoteSecret(id, rotated),
+						acctest.StateDoesNotContain(configured, rotated),
+					},
+					ExpectNonEmptyPlan: true,
+				},
+				{
+					Config:          cfg,
+					ConfigVariables: vars,
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+							env.MarkCalls(),
+						},
+					},
+					ConfigStateChecks: []statecheck.StateCheck{
+						env.ExpectCalls("UpdateApiKey"),
+						env.ExpectRemoteSecret(id, configured),
+						acctest.StateDoesNotContain(configured, rotated),
+					},
+				},
+			},
+		})
+	})
+
+	// Given the rotated secret (the same value as the action), the resource
+	// sees that the live secret is the configured one: no change, no call.
+	t.Run("access_key_secret_wo given the rotated secret keeps it", func(t *testing.T) {
+		env := acctest.New(t)
+		name, id := acctest.RandomName(), acctest.RandomManualKeyID()
+		configured, rotated := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
+		cfg := env.Config(writeOnlyKeyConfig(name, id, 1) + newSecretVariable +
+			rotateOnCreateConfig(testAddress+".id", "access_key_secret_wo = var.new_secret", "first"))
+		vars := config.Variables{"secret": config.StringVariable(rotated), "new_secret": config.StringVariable(rotated)}
 		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
 			TerraformVersionChecks:   skipBelowActions,

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/listplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -49,14 +50,17 @@ type apiKeyRotationResource struct {
 }
 
 type apiKeyRotationModel struct {
-	ID                    types.String   `tfsdk:"id"`
-	AccessKeyIDs          types.List     `tfsdk:"access_key_ids"`
-	RotationTriggers      types.Map      `tfsdk:"rotation_triggers"`
-	ActiveAccessKeyID     types.String   `tfsdk:"active_access_key_id"`
-	ActiveAccessKeySecret types.String   `tfsdk:"active_access_key_secret"`
-	PreviousAccessKeyID   types.String   `tfsdk:"previous_access_key_id"`
-	LastRotationTime      types.String   `tfsdk:"last_rotation_time"`
-	Timeouts              timeouts.Value `tfsdk:"timeouts"`
+	ID                    types.String `tfsdk:"id"`
+	AccessKeyIDs          types.List   `tfsdk:"access_key_ids"`
+	RotationTriggers      types.Map    `tfsdk:"rotation_triggers"`
+	ActiveAccessKeyID     types.String `tfsdk:"active_access_key_id"`
+	ActiveAccessKeySecret types.String `tfsdk:"active_access_key_secret"`
+	// With secret_in_state = false a fingerprint stands for the secret.
+	SecretInState                    types.Bool     `tfsdk:"secret_in_state"`
+	ActiveAccessKeySecretFingerprint types.String   `tfsdk:"active_access_key_secret_fingerprint"`
+	PreviousAccessKeyID              types.String   `tfsdk:"previous_access_key_id"`
+	LastRotationTime                 types.String   `tfsdk:"last_rotation_time"`
+	Timeouts                         timeouts.Value `tfsdk:"timeouts"`
 }
 
 // rotationIDSeparator joins the two key IDs in the resource ID and the
@@ -113,9 +117,26 @@ func (r *apiKeyRotationResource) Schema(ctx context.Context, _ resource.SchemaRe
 				Computed: true,
 			},
 			"active_access_key_secret": schema.StringAttribute{
-				MarkdownDescription: "The secret of the active key: after a rotation, the one `UpdateApiKey` answered with; refreshed from the API.",
-				Computed:            true,
-				Sensitive:           true,
+				MarkdownDescription: "The secret of the active key: after a rotation, the one `UpdateApiKey` answered with; refreshed from the API. " +
+					"Null with `secret_in_state = false`.",
+				Computed:  true,
+				Sensitive: true,
+			},
+			"secret_in_state": schema.BoolAttribute{
+				MarkdownDescription: "Whether the state holds the active key's secret in `active_access_key_secret` (default `true`). With `false` it is " +
+					"null in the plan and the state, `active_access_key_secret_fingerprint` stands for it, and callers read the secret of " +
+					"`active_access_key_id` with the `tencentcloud_api_gateway_api_key` ephemeral resource. Rotation, import and the " +
+					"refresh work as with `true`. Changing it changes no key. Set the keys' own `secret_in_state = false` too, or their " +
+					"resources keep the secrets in the state.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"active_access_key_secret_fingerprint": schema.StringAttribute{
+				MarkdownDescription: "With `secret_in_state = false`: a salted Argon2id hash of the active key's secret " +
+					"(`$argon2id$v=19$m=…,t=…,p=…$<salt>$<hash>`), kept while the refresh finds the same secret and made again when the " +
+					"secret changed (a rotation, or a change outside Terraform). Null when `active_access_key_secret` holds the secret.",
+				Computed: true,
 			},
 			"previous_access_key_id": schema.StringAttribute{
 				MarkdownDescription: "The other key: it keeps its secret until the next rotation, which gives it a new one.",
@@ -175,6 +196,11 @@ func (r *apiKeyRotationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if req.State.Raw.IsNull() {
 		// Nothing rotates on create: which key is active is read at apply.
 		plan.LastRotationTime = types.StringNull()
+		if plan.secretKeptOut() {
+			plan.ActiveAccessKeySecret = types.StringNull()
+		} else if !plan.SecretInState.IsUnknown() {
+			plan.ActiveAccessKeySecretFingerprint = types.StringNull()
+		}
 		if ids, known := keyIDs(plan.AccessKeyIDs); known && len(ids) == 2 {
 			plan.ID = types.StringValue(strings.Join(ids, rotationIDSeparator))
 			ctx, cancel := withTimeout(ctx, plan.Timeouts.Read, defaultReadTimeout, &resp.Diagnostics)
@@ -206,9 +232,15 @@ func (r *apiKeyRotationResource) ModifyPlan(ctx context.Context, req resource.Mo
 	plan.ID, plan.LastRotationTime = state.ID, state.LastRotationTime
 	plan.ActiveAccessKeyID, plan.PreviousAccessKeyID = state.ActiveAccessKeyID, state.PreviousAccessKeyID
 	plan.ActiveAccessKeySecret = state.ActiveAccessKeySecret
+	plan.ActiveAccessKeySecretFingerprint = state.ActiveAccessKeySecretFingerprint
+	if !plan.SecretInState.Equal(state.SecretInState) {
+		// The secret goes into the state or out of it (one read of the keys).
+		plan.ActiveAccessKeySecret, plan.ActiveAccessKeySecretFingerprint = types.StringUnknown(), types.StringUnknown()
+	}
 	disabled := r.disabledKeys(ctx, req.Private, &resp.Diagnostics)
 	if triggersRotate(plan.RotationTriggers, state.RotationTriggers) {
 		plan.ActiveAccessKeySecret = types.StringUnknown()
+		plan.ActiveAccessKeySecretFingerprint = types.StringUnknown()
 		plan.LastRotationTime = types.StringUnknown()
 		if fullyKnown(plan.RotationTriggers) {
 			// The key that becomes active is known: the plan shows it.
@@ -223,6 +255,12 @@ func (r *apiKeyRotationResource) ModifyPlan(ctx context.Context, req resource.Mo
 					"rotation runs (for example by its tencentcloud_api_gateway_api_key resource in the same apply), the rotation "+
 					"fails before any change.", standby))
 		}
+	}
+	switch {
+	case plan.secretKeptOut():
+		plan.ActiveAccessKeySecret = types.StringNull()
+	case !plan.SecretInState.IsUnknown():
+		plan.ActiveAccessKeySecretFingerprint = types.StringNull()
 	}
 	if active := state.ActiveAccessKeyID.ValueString(); slices.Contains(disabled, active) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("active_access_key_id"), "The active API key is disabled",
@@ -253,7 +291,9 @@ func (r *apiKeyRotationResource) Create(ctx context.Context, req resource.Create
 	}
 	active, previous := mostRecentlyModified(keys)
 	plan.ID = types.StringValue(strings.Join(ids, rotationIDSeparator))
-	plan.setActive(active, previous)
+	if resp.Diagnostics.Append(plan.setActive(active, previous)...); resp.Diagnostics.HasError() {
+		return
+	}
 	plan.LastRotationTime = types.StringNull()
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	setRotationIdentity(ctx, resp.Identity, plan.AccessKeyIDs, &resp.Diagnostics)
@@ -303,7 +343,9 @@ func (r *apiKeyRotationResource) Read(ctx context.Context, req resource.ReadRequ
 		state.RotationTriggers = noRotationTriggers()
 	}
 	state.ID = types.StringValue(strings.Join(ids, rotationIDSeparator))
-	state.setActive(active, previous)
+	if resp.Diagnostics.Append(state.setActive(active, previous)...); resp.Diagnostics.HasError() {
+		return
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	resp.Diagnostics.Append(recordKeyStatus(ctx, resp.Private, keys)...)
 }
@@ -323,6 +365,17 @@ func (r *apiKeyRotationResource) Update(ctx context.Context, req resource.Update
 	setRotationIdentity(ctx, resp.Identity, state.AccessKeyIDs, &resp.Diagnostics)
 	if !triggersRotate(plan.RotationTriggers, state.RotationTriggers) {
 		state.RotationTriggers, state.Timeouts = plan.RotationTriggers, plan.Timeouts
+		if !plan.SecretInState.Equal(state.SecretInState) {
+			// The active secret goes into the state or out of it: read it.
+			state.SecretInState = plan.SecretInState
+			keys, diags := r.readKeys(ctx, []string{state.ActiveAccessKeyID.ValueString(), state.PreviousAccessKeyID.ValueString()})
+			if resp.Diagnostics.Append(diags...); resp.Diagnostics.HasError() {
+				return
+			}
+			if resp.Diagnostics.Append(state.setActive(keys[0], keys[1])...); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 		return
 	}
@@ -354,7 +407,11 @@ func (r *apiKeyRotationResource) Update(ctx context.Context, req resource.Update
 		resp.Diagnostics.AddError(d.Summary(), d.Detail()+"\n\n"+rotationUnchanged(activeID, standbyID, what))
 		return
 	}
-	plan.setActive(rotated, keys[0])
+	if resp.Diagnostics.Append(plan.setActive(rotated, keys[0])...); resp.Diagnostics.HasError() {
+		// The key did rotate: record which key is active, without a secret.
+		plan.ActiveAccessKeyID, plan.PreviousAccessKeyID = types.StringValue(standbyID), types.StringValue(activeID)
+		plan.ActiveAccessKeySecret, plan.ActiveAccessKeySecretFingerprint = types.StringNull(), types.StringNull()
+	}
 	plan.LastRotationTime = types.StringValue(rotated.ModifiedTime)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(recordKeyStatus(ctx, resp.Private, []*conns.APIKey{keys[0], rotated})...)
@@ -427,12 +484,35 @@ func (r *apiKeyRotationResource) ImportState(ctx context.Context, req resource.I
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("rotation_triggers"), noRotationTriggers())...)
 }
 
-// setActive records which key is active and its secret. It is the one place
-// where a key's secret enters this resource.
-func (m *apiKeyRotationModel) setActive(active, previous *conns.APIKey) {
+// setActive records which key is active and its secret, or with
+// secret_in_state = false the secret's fingerprint (the stored one while it
+// matches). It is the one place where a key's secret enters this resource.
+func (m *apiKeyRotationModel) setActive(active, previous *conns.APIKey) diag.Diagnostics {
+	var diags diag.Diagnostics
 	m.ActiveAccessKeyID = types.StringValue(active.AccessKeyID)
-	m.ActiveAccessKeySecret = types.StringValue(active.AccessKeySecret)
 	m.PreviousAccessKeyID = types.StringValue(previous.AccessKeyID)
+	if m.SecretInState.IsNull() || m.SecretInState.IsUnknown() {
+		// Imported, or stored by an earlier version: the default.
+		m.SecretInState = types.BoolValue(true)
+	}
+	if !m.secretKeptOut() {
+		m.ActiveAccessKeySecret = types.StringValue(active.AccessKeySecret)
+		m.ActiveAccessKeySecretFingerprint = types.StringNull()
+		return diags
+	}
+	fp, _, err := secretFingerprint(m.ActiveAccessKeySecretFingerprint, active.AccessKeySecret)
+	if err != nil {
+		diags.AddError("Error fingerprinting the secret", fmt.Sprintf("API key %s: %s", active.AccessKeyID, err))
+		return diags
+	}
+	m.ActiveAccessKeySecret = types.StringNull()
+	m.ActiveAccessKeySecretFingerprint = types.StringValue(fp)
+	return diags
+}
+
+// secretKeptOut reports whether secret_in_state is false.
+func (m *apiKeyRotationModel) secretKeptOut() bool {
+	return !m.SecretInState.IsNull() && !m.SecretInState.IsUnknown() && !m.SecretInState.ValueBool()
 }
 
 // readKeys reads the keys, in order, concurrently so that the reads share

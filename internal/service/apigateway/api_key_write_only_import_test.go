@@ -63,6 +63,7 @@ func TestAccAPIKey_writeOnlyImportBlockStoresNoSecret(t *testing.T) {
 							env.ExpectCalls(tc.calls...),
 							env.ExpectRemoteSecret(id, configured),
 							acctest.StateDoesNotContain(live, configured),
+							env.KeyMatchesRemote(testAddress),
 							statecheck.ExpectKnownValue(testAddress, attr("access_key_secret"), knownvalue.Null()),
 							statecheck.ExpectKnownValue(testAddress, attr("access_key_secret_wo_version"), knownvalue.Int64Exact(1)),
 						},
@@ -115,6 +116,9 @@ func TestAccAPIKey_writeOnlyImportCommandSecretDroppedByApply(t *testing.T) {
 	}
 	if strings.Contains(stateFile(), secret) {
 		t.Errorf("the state still holds the secret after the apply")
+	}
+	if !strings.Contains(stateFile(), `"access_key_secret_fingerprint": "$argon2id$`) {
+		t.Errorf("the state after the apply holds no fingerprint of the secret")
 	}
 	if remote, _ := env.Emulator.Key(id); remote.AccessKeySecret != secret {
 		t.Errorf("the live secret of key %s changed", id)

@@ -36,10 +36,11 @@ type apiKeysDataSourceModel struct {
 	AccessKeyID types.String `tfsdk:"access_key_id"`
 	// APIKeyID is the existing TencentCloud provider's name for the
 	// access_key_id filter, accepted so its configurations carry over.
-	APIKeyID types.String       `tfsdk:"api_key_id"`
-	Status   types.String       `tfsdk:"status"`
-	KeyWord  types.String       `tfsdk:"key_word"`
-	APIKeys  []apiKeysItemModel `tfsdk:"api_keys"`
+	APIKeyID       types.String       `tfsdk:"api_key_id"`
+	Status         types.String       `tfsdk:"status"`
+	KeyWord        types.String       `tfsdk:"key_word"`
+	IncludeSecrets types.Bool         `tfsdk:"include_secrets"`
+	APIKeys        []apiKeysItemModel `tfsdk:"api_keys"`
 }
 
 type apiKeysItemModel struct {
@@ -67,9 +68,10 @@ func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataR
 func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
 	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Lists the API Gateway API keys that match every filter set (all keys when none is), with their secrets, " +
-			"paging through `DescribeApiKeysStatus` 100 keys at a time. The secrets are sensitive but, as for every data source, " +
-			"stored in the state: to use a secret without storing it, use the `tencentcloud_api_gateway_api_key` ephemeral resource.",
+		MarkdownDescription: "Lists the API Gateway API keys that match every filter set (all keys when none is), " +
+			"paging through `DescribeApiKeysStatus` 100 keys at a time. Their secrets are left out (null) unless `include_secrets` is true: " +
+			"a data source's result is stored in the state, and one listing would otherwise copy every secret of the account there. " +
+			"To use a secret without storing it, use the `tencentcloud_api_gateway_api_key` ephemeral resource.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "A hash of the filters: the same filters give the same ID.",
@@ -101,15 +103,32 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Optional:            true,
 				Validators:          nonEmpty,
 			},
+			"include_secrets": schema.BoolAttribute{
+				MarkdownDescription: "Whether to return each key's `access_key_secret` (default `false`: every secret is null). " +
+					"The secrets are sensitive but, as for every data source, stored in the state.",
+				Optional: true,
+			},
 			"api_keys": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching keys, in the order the API lists them.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: dataSourceKeyAttributes(map[string]schema.Attribute{}, "access_key_id"),
+					Attributes: listedKeyAttributes(),
 				},
 			},
 		},
 	}
+}
+
+// listedKeyAttributes are a listed key's attributes: those of the
+// single-key data source, with a secret that is only there when asked for.
+func listedKeyAttributes() map[string]schema.Attribute {
+	attrs := dataSourceKeyAttributes(map[string]schema.Attribute{}, "access_key_id")
+	attrs["access_key_secret"] = schema.StringAttribute{
+		MarkdownDescription: "The key secret when `include_secrets` is true; null otherwise.",
+		Computed:            true,
+		Sensitive:           true,
+	}
+	return attrs
 }
 
 func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
@@ -156,6 +175,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	// An empty list rather than null when nothing matches, so that
 	// length() and for expressions work without a null check.
 	cfg.APIKeys = make([]apiKeysItemModel, 0, len(keys))
+	includeSecrets := cfg.IncludeSecrets.ValueBool()
 	for _, key := range keys {
 		m, diags := newAPIKeyModel(key)
 		resp.Diagnostics.Append(diags...)
@@ -171,6 +191,9 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			CreateTime:      m.CreateTime,
 			ModifyTime:      m.ModifyTime,
 		})
+		if !includeSecrets {
+			cfg.APIKeys[len(cfg.APIKeys)-1].AccessKeySecret = types.StringNull()
+		}
 	}
 	cfg.ID = types.StringValue(filtersID(filters))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)

@@ -126,7 +126,9 @@ func TestAccAPIKeysDataSource_filters(t *testing.T) {
 	seedKey(env, gamma, "gamma-svc", acctest.RandomManualKeySecret(), "auto", false)
 
 	config := env.Config(fmt.Sprintf(`
-data "tencentcloud_api_gateway_api_keys" "all" {}
+data "tencentcloud_api_gateway_api_keys" "all" {
+  include_secrets = true
+}
 
 data "tencentcloud_api_gateway_api_keys" "by_name" {
   secret_name = "alpha"
@@ -228,6 +230,67 @@ data "tencentcloud_api_gateway_api_keys" "none" {
 	})
 }
 
+// Without include_secrets (or with it false) the listing leaves every
+// secret out of the state; with it true, each key has its secret.
+func TestAccAPIKeysDataSource_includeSecrets(t *testing.T) {
+	env := acctest.New(t)
+	needsEmulator(t, env)
+	secrets := map[string]string{
+		"tfacc_incl_manual": acctest.RandomManualKeySecret(),
+		"tfacc_incl_auto":   acctest.RandomManualKeySecret(),
+		"tfacc_incl_off":    acctest.RandomManualKeySecret(),
+	}
+	seedKey(env, "tfacc_incl_manual", "incl", secrets["tfacc_incl_manual"], "manual", true)
+	seedKey(env, "tfacc_incl_auto", "incl", secrets["tfacc_incl_auto"], "auto", true)
+	seedKey(env, "tfacc_incl_off", "incl", secrets["tfacc_incl_off"], "manual", false)
+	ids := []string{"tfacc_incl_manual", "tfacc_incl_auto", "tfacc_incl_off"}
+	secretsAre := func(check func(id string) knownvalue.Check) knownvalue.Check {
+		checks := make([]knownvalue.Check, len(ids))
+		for i, id := range ids {
+			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{
+				"access_key_id":     knownvalue.StringExact(id),
+				"access_key_secret": check(id),
+			})
+		}
+		return knownvalue.ListExact(checks)
+	}
+	null := func(string) knownvalue.Check { return knownvalue.Null() }
+	list := attr("api_keys")
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.Config(`
+data "tencentcloud_api_gateway_api_keys" "default" {}
+
+data "tencentcloud_api_gateway_api_keys" "off" {
+  include_secrets = false
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(apiKeysAddress("default"), list, secretsAre(null)),
+					statecheck.ExpectKnownValue(apiKeysAddress("off"), list, secretsAre(null)),
+					env.StateHoldsNoRemoteSecret(),
+				},
+			},
+			{
+				Config: env.Config(`
+data "tencentcloud_api_gateway_api_keys" "on" {
+  include_secrets = true
+}
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(apiKeysAddress("on"), list, secretsAre(func(id string) knownvalue.Check {
+						return knownvalue.StringExact(secrets[id])
+					})),
+					statecheck.ExpectSensitiveValue(apiKeysAddress("on"), list.AtSliceIndex(0).AtMapKey("access_key_secret")),
+				},
+			},
+		},
+	})
+}
+
 func TestAccAPIKeysDataSource_invalidConfig(t *testing.T) {
 	cases := map[string]struct {
 		body string
@@ -281,7 +344,8 @@ func TestAccAPIKeysDataSource_noSecretInOutput(t *testing.T) {
 
 	dataSources := fmt.Sprintf(`
 data "tencentcloud_api_gateway_api_keys" "by_name" {
-  secret_name = %q
+  secret_name     = %q
+  include_secrets = true
 }
 
 data "tencentcloud_api_gateway_api_key" "one" {

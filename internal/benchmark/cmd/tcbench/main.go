@@ -231,6 +231,11 @@ func run(o options) error {
 		return err
 	}
 	report := render(o, results, startup, sizes)
+	// Sections that other benchmarks write by hand follow a marker; a
+	// re-run keeps them.
+	if existing, err := os.ReadFile(o.out); err == nil {
+		report += keptSections(string(existing))
+	}
 	if err := os.WriteFile(o.out, []byte(report), 0o644); err != nil { //nolint:gosec // a report for the repository
 		return err
 	}
@@ -591,6 +596,20 @@ func machine() string {
 		}
 	}
 	return fmt.Sprintf("%d cores (%s)%s, %s %s/%s", runtime.NumCPU(), cpu, mem, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+// keptMarker starts the part of the report that tcbench does not write: it
+// keeps that part, marker included, from the file it replaces.
+const keptMarker = "<!-- Below: sections not written by tcbench, which keeps them as they are on every run. -->"
+
+// keptSections returns the part of an earlier report from keptMarker on,
+// after a blank line; "" when there is none.
+func keptSections(report string) string {
+	i := strings.Index(report, keptMarker)
+	if i < 0 {
+		return ""
+	}
+	return "\n" + report[i:]
 }
 
 // Targets at the largest N (issue 12): calls and wall time against the
