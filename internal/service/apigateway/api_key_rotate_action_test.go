@@ -3,6 +3,7 @@ package apigateway_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -236,103 +237,75 @@ func TestAccAPIKeyRotateAction_manualKeyFromTrigger(t *testing.T) {
 // the next apply sends the configured secret back; unless the configured
 // write-only secret is the rotated one, when the plan stays empty.
 func TestAccAPIKeyRotateAction_managedManualKey(t *testing.T) {
-	t.Run("access_key_secret is rotated back", func(t *testing.T) {
-		env := acctest.New(t)
-		name, id := acctest.RandomName(), acctest.RandomManualKeyID()
-		configured, rotated := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
-		cfg := env.Config(manualKeyConfig(name, id, configured) + newSecretVariable +
-			rotateOnCreateConfig(testAddress+".id", "access_key_secret_wo = var.new_secret", "first"))
-		vars := config.Variables{"new_secret": config.StringVariable(rotated)}
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelowActions,
-			CheckDestroy:             env.CheckDestroy,
-			Steps: []resource.TestStep{
-				{Config: env.Config(manualKeyConfig(name, id, configured))},
-				{
-					Config:          cfg,
-					ConfigVariables: vars,
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{env.MarkCalls()},
-						PostApplyPostRefresh: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+	// The next plan shows the rotation as drift (from access_key_secret, or
+	// from the write-only secret's fingerprint), and the apply after it sends
+	// the configured secret back, as with access_key_secret.
+	rotatedBack := []struct {
+		name string
+		// key is the key's configuration, with the variables of its first
+		// apply (and of the later ones, beside new_secret).
+		key func(name, id, secret string) (string, config.Variables)
+		// inState says whether the configured secret is in the state.
+		inState bool
+	}{
+		{"access_key_secret is rotated back", func(name, id, secret string) (string, config.Variables) {
+			return manualKeyConfig(name, id, secret), config.Variables{}
+		}, true},
+		{"access_key_secret_wo is rotated back", func(name, id, secret string) (string, config.Variables) {
+			return writeOnlyKeyConfig(name, id, 1), secretVariable(secret)
+		}, false},
+	}
+	for _, tc := range rotatedBack {
+		t.Run(tc.name, func(t *testing.T) {
+			env := acctest.New(t)
+			name, id := acctest.RandomName(), acctest.RandomManualKeyID()
+			configured, rotated := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
+			keyConfig, keyVars := tc.key(name, id, configured)
+			cfg := env.Config(keyConfig + newSecretVariable +
+				rotateOnCreateConfig(testAddress+".id", "access_key_secret_wo = var.new_secret", "first"))
+			vars := config.Variables{"new_secret": config.StringVariable(rotated)}
+			maps.Copy(vars, keyVars)
+			secretChecks := func(live string) []statecheck.StateCheck {
+				checks := []statecheck.StateCheck{env.ExpectRemoteSecret(id, live)}
+				if !tc.inState {
+					checks = append(checks, acctest.StateDoesNotContain(configured, rotated))
+				}
+				return checks
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
+				TerraformVersionChecks:   skipBelowActions,
+				CheckDestroy:             env.CheckDestroy,
+				Steps: []resource.TestStep{
+					{Config: env.Config(keyConfig), ConfigVariables: keyVars},
+					{
+						Config:          cfg,
+						ConfigVariables: vars,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{env.MarkCalls()},
+							PostApplyPostRefresh: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+							},
 						},
+						ConfigStateChecks:  append([]statecheck.StateCheck{env.ExpectCalls("DescribeApiKey", "UpdateApiKey")}, secretChecks(rotated)...),
+						ExpectNonEmptyPlan: true,
 					},
-					ConfigStateChecks: []statecheck.StateCheck{
-						env.ExpectCalls("DescribeApiKey", "UpdateApiKey"),
-						env.ExpectRemoteSecret(id, rotated),
-					},
-					ExpectNonEmptyPlan: true,
-				},
-				{
-					// The next apply: the configured secret goes back.
-					Config:          cfg,
-					ConfigVariables: vars,
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
-							env.MarkCalls(),
+					{
+						// The next apply: the configured secret goes back.
+						Config:          cfg,
+						ConfigVariables: vars,
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
+								env.MarkCalls(),
+							},
 						},
-					},
-					ConfigStateChecks: []statecheck.StateCheck{
-						env.ExpectCalls("UpdateApiKey"),
-						env.ExpectRemoteSecret(id, configured),
+						ConfigStateChecks: append([]statecheck.StateCheck{env.ExpectCalls("UpdateApiKey")}, secretChecks(configured)...),
 					},
 				},
-			},
+			})
 		})
-	})
-
-	// The resource's fingerprint shows the rotation as drift: with another
-	// configured secret, the next apply sends it back, as with
-	// access_key_secret.
-	t.Run("access_key_secret_wo is rotated back", func(t *testing.T) {
-		env := acctest.New(t)
-		name, id := acctest.RandomName(), acctest.RandomManualKeyID()
-		configured, rotated := acctest.RandomManualKeySecret(), acctest.RandomManualKeySecret()
-		cfg := env.Config(writeOnlyKeyConfig(name, id, 1) + newSecretVariable +
-			rotateOnCreateConfig(testAddress+".id", "access_key_secret_wo = var.new_secret", "first"))
-		vars := config.Variables{"secret": config.StringVariable(configured), "new_secret": config.StringVariable(rotated)}
-		resource.ParallelTest(t, resource.TestCase{
-			ProtoV6ProviderFactories: acctest.ProtoV6ProviderFactories,
-			TerraformVersionChecks:   skipBelowActions,
-			CheckDestroy:             env.CheckDestroy,
-			Steps: []resource.TestStep{
-				{Config: env.Config(writeOnlyKeyConfig(name, id, 1)), ConfigVariables: secretVariable(configured)},
-				{
-					Config:          cfg,
-					ConfigVariables: vars,
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{env.MarkCalls()},
-						PostApplyPostRefresh: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
-						},
-					},
-					ConfigStateChecks: []statecheck.StateCheck{
-						env.ExpectCalls("DescribeApiKey", "UpdateApiKey"),
-						env.ExpectRemoteSecret(id, rotated),
-						acctest.StateDoesNotContain(configured, rotated),
-					},
-					ExpectNonEmptyPlan: true,
-				},
-				{
-					Config:          cfg,
-					ConfigVariables: vars,
-					ConfigPlanChecks: resource.ConfigPlanChecks{
-						PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(testAddress, plancheck.ResourceActionUpdate),
-							env.MarkCalls(),
-						},
-					},
-					ConfigStateChecks: []statecheck.StateCheck{
-						env.ExpectCalls("UpdateApiKey"),
-						env.ExpectRemoteSecret(id, configured),
-						acctest.StateDoesNotContain(configured, rotated),
-					},
-				},
-			},
-		})
-	})
+	}
 
 	// Given the rotated secret (the same value as the action), the resource
 	// sees that the live secret is the configured one: no change, no call.
